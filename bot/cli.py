@@ -1,0 +1,107 @@
+"""The ``plume`` command line (DESIGN §3.1). Commands stay thin: behaviour lives in the packages."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.config import Config, ConfigError, load_config
+
+app = typer.Typer(help="Plume: drafting assistant for public agents on Tchap.", no_args_is_help=True,
+                  add_completion=False)
+audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+ConfigOpt = typer.Option(..., "-c", "--config", help="Path to the YAML configuration.")
+OptionalConfigOpt = typer.Option(None, "-c", "--config", help="Path to the YAML configuration.")
+
+
+def _load(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def run(config: Path = ConfigOpt) -> None:
+    """Run the bot until stopped."""
+    from bot.service import run_bot
+
+    cfg = _load(config)
+    raise typer.Exit(asyncio.run(run_bot(cfg)))
+
+
+@app.command()
+def demo(keep: bool = typer.Option(False, "--keep", help="Leave the homeserver and bot running.")) -> None:
+    """Start an embedded homeserver, the bot and a scripted agent; play one question end to end."""
+    from bot.demo import run_demo
+
+    raise typer.Exit(asyncio.run(run_demo(keep=keep)))
+
+
+@app.command()
+def redact(
+    jsonl: bool = typer.Option(False, "--jsonl", help='JSON lines {"id","text"} in, DESIGN §3.1 lines out.'),
+    config: Optional[Path] = OptionalConfigOpt,
+) -> None:
+    """Read text on stdin and print it redacted."""
+    from redaction.streams import redact_jsonl, redact_plain
+
+    cfg = _load(config).redaction if config else None
+    (redact_jsonl if jsonl else redact_plain)(sys.stdin, sys.stdout, cfg)
+
+
+@app.command("redact-eval")
+def redact_eval(file: Path, config: Optional[Path] = OptionalConfigOpt) -> None:
+    """Score the redactor on an annotated corpus: leak rate, keep damage, false positives per label."""
+    from redaction.evaluation import run_eval_command
+
+    cfg = _load(config).redaction if config else None
+    run_eval_command(file, cfg)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    config: Path = ConfigOpt,
+    witness: Optional[Path] = typer.Option(None, "--witness", help="Exported witness heads to check against."),
+) -> None:
+    """Check the whole hash chain; exit 1 with the first bad seq when it is broken."""
+    from storage.audit_cli import verify_command
+
+    raise typer.Exit(verify_command(_load(config), witness))
+
+
+@audit_app.command("export")
+def audit_export(
+    config: Path = ConfigOpt,
+    since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD or ISO 8601, inclusive."),
+    until: Optional[str] = typer.Option(None, "--until", help="YYYY-MM-DD or ISO 8601, inclusive."),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", help="Only these kinds (repeatable)."),
+    actor: Optional[list[str]] = typer.Option(None, "--actor", help="Only these actors (repeatable)."),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+) -> None:
+    """Stream audit events to stdout."""
+    from storage.audit_cli import export_command
+
+    raise typer.Exit(export_command(_load(config), since=since, until=until, kinds=kind or [],
+                                    actors=actor or [], fmt=fmt))
+
+
+@app.command()
+def summary(
+    config: Path = ConfigOpt,
+    date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD; default: today in summary.timezone."),
+    team: Optional[str] = typer.Option(None, "--team", help="One team; default: every team."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    post: bool = typer.Option(False, "--post", help="Also post it to the team's lead room."),
+) -> None:
+    """Compute (and optionally post) a team's daily summary."""
+    from handlers.summaries import summary_command
+
+    raise typer.Exit(summary_command(_load(config), date=date, team=team, fmt=fmt, post=post))

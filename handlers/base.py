@@ -1,0 +1,18 @@
+"""What handlers need from the Matrix side, as a protocol (implemented by bot.client)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Messenger(Protocol):
+    """Sends to a room, encrypting when the room is encrypted. Returns the new event id.
+
+    Raises ``bot.client.SendError`` when the homeserver still refuses after bounded retries.
+    """
+
+    async def send_notice(self, room_id: str, body: str, html: str | None = None, *,
+                          reply_to: str | None = None) -> str: ...
+
+    async def send_file(self, room_id: str, data: bytes, *, filename: str, mimetype: str,
+                        image: bool = False, body: str | None = None) -> str: ...

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, the database, the store API and the audit hash chain."""

@@ -1,0 +1,87 @@
+"""The database: engine creation (SQLite with WAL by default, PostgreSQL by URL) and migrations.
+
+``Database(url)`` is cheap to build; call ``migrate()`` once at start-up to bring the schema to
+alembic's head.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A datetime read back from the database, as aware UTC (SQLite returns naive values)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # pysqlite's own transaction handling is off (isolation_level=None); start ours, so that a
+    # writer can ask for BEGIN IMMEDIATE (see storage.audit) and readers get BEGIN DEFERRED.
+    conn.exec_driver_sql(conn.info.pop("sqlite_begin", "BEGIN"))
+
+
+class Database:
+    """One engine per URL. ``is_sqlite`` tells the audit chain which lock to take."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(
+                url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}
+            )
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the newest alembic revision."""
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def session(self, *, immediate: bool = False) -> Iterator[Session]:
+        """A session in one transaction, committed on success and rolled back on error.
+
+        ``immediate=True`` takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE), so that
+        read-then-write sequences cannot interleave; on PostgreSQL writers lock rows instead.
+        """
+        with self.engine.connect() as conn:
+            if immediate and self.is_sqlite:
+                conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
+            with conn.begin():
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    yield session
+                    session.flush()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
