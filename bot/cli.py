@@ -24,7 +24,7 @@ def _load(path: Path) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
+        typer.echo(f"Erreur de configuration : {exc}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -1,5 +1,5 @@
-"""LLM backends that draft French answers from redacted questions."""
+"""LLM backends that draft French answers from redacted questions (contract: drafting.base)."""
 
-from drafting.base import DraftError, DraftResult, Drafter, make_drafter
+from drafting.base import DRAFT_ERROR_KINDS, DraftError, DraftResult, Drafter, make_drafter
 
-__all__ = ["DraftError", "DraftResult", "Drafter", "make_drafter"]
+__all__ = ["DRAFT_ERROR_KINDS", "DraftError", "DraftResult", "Drafter", "make_drafter"]

@@ -1,8 +1,8 @@
-"""What handlers need from the Matrix side, as a protocol (implemented by bot.client)."""
+"""What handlers need from the Matrix side, as a protocol (implemented by bot.client.PlumeClient)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Messenger(Protocol):
@@ -16,3 +16,9 @@ class Messenger(Protocol):
 
     async def send_file(self, room_id: str, data: bytes, *, filename: str, mimetype: str,
                         image: bool = False, body: str | None = None) -> str: ...
+
+    async def send_reaction(self, room_id: str, event_id: str, key: str) -> str: ...
+
+    async def set_typing(self, room_id: str, typing: bool) -> None: ...
+
+    async def fetch_content(self, room_id: str, event_id: str) -> dict[str, Any] | None: ...

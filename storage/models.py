@@ -66,6 +66,7 @@ class Decision(SQLModel, table=True):
     final_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     similarity: float | None = None
+    prompt_event_id: str | None = Field(default=None, index=True, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
 
 

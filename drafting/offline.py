@@ -1,0 +1,105 @@
+"""Offline backend: drafts from a small library of French « réponses types », no network.
+
+Each ``reponses_types/*.yaml`` file holds ``titre``, ``mots_cles`` (keywords), ``texte`` (with a
+``{salutation}`` slot) and optionally ``priorite`` (tie-break, higher first) and ``generique: true``
+(the fallback when no keyword matches). A réponse type scores the number of words of each of its
+keywords found in the question (accents, case and placeholders ignored); the best score wins.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from drafting.base import DraftResult
+
+REPONSES_DIR = Path(__file__).parent / "reponses_types"
+PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
+_NAME_RE = re.compile(r"\[NOM_\d+\]")
+_GENERIC_SALUTATION = "Madame, Monsieur,"
+
+
+@dataclass(frozen=True)
+class ReponseType:
+    id: str
+    titre: str
+    mots_cles: tuple[str, ...]  # normalized
+    texte: str
+    priorite: int = 0
+    generique: bool = False
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents and placeholders removed, words separated by single spaces."""
+    text = PLACEHOLDER_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", text))
+
+
+def load_reponses_types(directory: Path = REPONSES_DIR) -> list[ReponseType]:
+    """All réponses types of ``directory``, in file name order. Raises ValueError if none is generic."""
+    out = []
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.append(ReponseType(
+            id=path.stem, titre=data["titre"], texte=data["texte"].strip(),
+            mots_cles=tuple(normalize(k) for k in data.get("mots_cles") or ()),
+            priorite=int(data.get("priorite", 0)), generique=bool(data.get("generique", False)),
+        ))
+    if not any(r.generique for r in out):
+        raise ValueError(f"{directory}: no generic réponse type (generique: true)")
+    return out
+
+
+def score(reponse: ReponseType, normalized_question: str) -> int:
+    padded = f" {normalized_question} "
+    return sum(len(k.split()) for k in reponse.mots_cles if k and f" {k} " in padded)
+
+
+def rank(question: str, reponses: list[ReponseType]) -> list[ReponseType]:
+    """Matching réponses types, best first, then the generic one(s)."""
+    normalized = normalize(question)
+    scored = [(score(r, normalized), r.priorite, -i, r) for i, r in enumerate(reponses) if not r.generique]
+    matching = [entry[-1] for entry in sorted(scored, key=lambda e: e[:3], reverse=True) if entry[0] > 0]
+    return matching + [r for r in reponses if r.generique]
+
+
+def salutation(question: str) -> str:
+    """« Bonjour [NOM_n], » when the question names exactly one person, else « Madame, Monsieur, »."""
+    names = set(_NAME_RE.findall(question))
+    return f"Bonjour {names.pop()}," if len(names) == 1 else _GENERIC_SALUTATION
+
+
+class OfflineDrafter:
+    """Drafter without network access. Regeneration moves to the next matching réponse type."""
+
+    backend = "offline"
+    model = "reponses-types"
+
+    def __init__(self, directory: Path = REPONSES_DIR) -> None:
+        self._reponses = load_reponses_types(directory)
+
+    async def draft(
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+    ) -> DraftResult:
+        start = time.perf_counter()
+        greeting = salutation(redacted_question)
+        candidates = [(r, r.texte.replace("{salutation}", greeting)) for r in rank(redacted_question, self._reponses)]
+        chosen, text = candidates[0]
+        if previous is not None:
+            chosen, text = next(((r, t) for r, t in candidates if t.strip() != previous.strip()), candidates[0])
+        notice = (f"Brouillon hors ligne : réponse type « {chosen.titre} », proposée sans modèle de langue. "
+                  "Vérifiez-la et adaptez-la à la situation de l'usager.")
+        if instruction and instruction.strip():
+            notice += " La consigne de l'agent ne peut pas être appliquée hors ligne."
+        latency_ms = round((time.perf_counter() - start) * 1000)
+        return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms, notice=notice)
+
+    async def aclose(self) -> None:
+        return None

@@ -1,0 +1,80 @@
+"""Prompts sent to the LLM (French). Everything here is placeholder form: no real personal value.
+
+``SYSTEM_PROMPT`` is the system instruction; ``build_messages`` gives the conversation as a list of
+``{"role": "user" | "assistant", "content": str}`` dicts, usable by both the Anthropic Messages API
+and OpenAI-compatible chat completions (which get the system prompt as a first message).
+"""
+
+from __future__ import annotations
+
+SYSTEM_PROMPT = """\
+Vous rédigez un projet de réponse pour un agent d'un service public français, qui répond à la \
+question écrite d'un usager. L'agent relira, corrigera si besoin et enverra lui-même la réponse.
+
+Ton et forme :
+- Le ton du service public : vouvoiement, courtoisie, phrases claires et simples, réponse concise \
+et exacte. Une formule d'appel au début et une formule de politesse à la fin.
+- Répondez en français, sans jargon ; expliquez les sigles utiles.
+
+Exactitude :
+- N'inventez aucune règle de droit, aucun montant, aucun délai, aucune date, aucun numéro de \
+téléphone ni aucune adresse. Si la réponse dépend d'éléments que vous ne connaissez pas, dites \
+que la situation doit être vérifiée.
+- Quand la réponse dépend du dossier de l'usager, indiquez que l'agent doit vérifier le dossier, \
+par une mention entre crochets à l'attention de l'agent, par exemple [À VÉRIFIER : date de dépôt \
+de la demande].
+- Vous pouvez inviter l'usager à consulter son espace personnel ou le site officiel concerné \
+(par exemple service-public.fr), sans inventer d'adresse web précise.
+
+Données personnelles :
+- Dans la question, les données personnelles ont été remplacées par des marqueurs typés et \
+numérotés comme [NOM_1], [NIR_1], [ADRESSE_1], [TELEPHONE_1], [IBAN_1], [EMAIL_1].
+- Recopiez ces marqueurs exactement tels quels (crochets, majuscules et numéro compris) là où la \
+réponse en a besoin, par exemple « Bonjour [NOM_1], ». Ne les traduisez pas et ne les modifiez pas.
+- N'inventez jamais de valeur réelle à leur place, ne créez pas de nouveau marqueur et ne demandez \
+jamais à l'usager ou à l'agent de révéler la valeur cachée derrière un marqueur.
+
+Sortie : uniquement le texte de la réponse à l'usager, sans titre, sans commentaire ni \
+explication sur votre démarche.
+"""
+
+_DEFAULT_REGENERATION = "Proposez une autre version, formulée différemment."
+
+
+def question_message(redacted_question: str) -> str:
+    return (
+        "Question de l'usager (données personnelles remplacées par des marqueurs) :\n"
+        f"<question>\n{redacted_question.strip()}\n</question>\n\n"
+        "Rédigez le projet de réponse."
+    )
+
+
+def regeneration_message(instruction: str | None) -> str:
+    hint = (instruction or "").strip() or _DEFAULT_REGENERATION
+    return (
+        "L'agent demande une nouvelle version de ce projet de réponse.\n"
+        f"<consigne_agent>\n{hint}\n</consigne_agent>\n\n"
+        "Rédigez une nouvelle version complète qui applique la consigne et diffère de la précédente. "
+        "Les mêmes règles s'appliquent (marqueurs recopiés tels quels, aucun fait inventé)."
+    )
+
+
+def build_messages(
+    redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+) -> list[dict[str, str]]:
+    """The conversation for one draft.
+
+    First draft: one user turn with the question. Regeneration (``previous`` given): the previous
+    draft as the assistant turn, then a user turn carrying the agent's ``instruction``. An
+    ``instruction`` without ``previous`` is appended to the question turn.
+    """
+    if previous is None:
+        text = question_message(redacted_question)
+        if instruction and instruction.strip():
+            text += f"\n\n<consigne_agent>\n{instruction.strip()}\n</consigne_agent>"
+        return [{"role": "user", "content": text}]
+    return [
+        {"role": "user", "content": question_message(redacted_question)},
+        {"role": "assistant", "content": previous.strip()},
+        {"role": "user", "content": regeneration_message(instruction)},
+    ]

@@ -1,0 +1,112 @@
+"""A pasted question: redact, guard, draft, post the draft with its buttons.
+
+One question's life (DESIGN §1): received → redacted → drafted (v1, v2 …) → decided, or failed
+with a retry offered. The Matrix event id of the paste is the idempotency key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+
+from bot.config import Config
+from bot.events import Incoming
+from drafting import DraftError, Drafter
+from handlers import messages
+from handlers.base import Messenger
+from handlers.pending import PendingValues
+from redaction import Redactor, rehydrate
+from storage.models import Question
+from storage.store import Store
+
+log = structlog.get_logger("plume.questions")
+
+RETRY_KEY = "retry:{event_id}"  # bot_state key: failure notice → question id
+
+
+class QuestionHandler:
+    def __init__(self, *, config: Config, store: Store, redactor: Redactor, drafter: Drafter,
+                 messenger: Messenger, pending: PendingValues) -> None:
+        self.config = config
+        self.store = store
+        self.redactor = redactor
+        self.drafter = drafter
+        self.messenger = messenger
+        self.pending = pending
+
+    async def on_paste(self, event: Incoming, *, edited: bool = False) -> None:
+        """Handle a pasted question (or the new text of an edited one)."""
+        existing = self.store.question_for_event(event.event_id)
+        if existing is not None and existing.status not in ("received", "redacted"):
+            return  # already handled before a restart
+        text = event.body.strip()
+        if not text or len(text) > self.config.redaction.max_question_chars:
+            if self.store.claim_event(event.event_id, event.room_id):
+                limit = self.config.redaction.max_question_chars
+                msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
+                await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
+            return
+        await self.messenger.set_typing(event.room_id, True)
+        try:
+            redaction = await asyncio.to_thread(self.redactor.redact, text)
+            leaks = self.redactor.leaks(redaction.text)
+            question = existing or self.store.open_question(
+                event_id=event.event_id, room_id=event.room_id, agent=event.sender,
+                team=(team.name if (team := self.config.team_of(event.sender)) else None),
+                redacted_text=redaction.text, entity_counts=redaction.counts(),
+                blocked_types=leaks or None)
+            if question is None:
+                return
+            log.info("question.redacted", question_id=question.id, entities=redaction.counts(),
+                     blocked=bool(leaks))
+            if leaks:
+                await self.messenger.send_notice(event.room_id, *messages.blocked(leaks),
+                                                 reply_to=event.event_id)
+                return
+            self.pending.remember(question.id, redaction.mapping)
+            await self.draft_and_post(question, redaction.mapping, actor=event.sender,
+                                      intro=messages.QUESTION_EDITED if edited else None)
+        finally:
+            await self.messenger.set_typing(event.room_id, False)
+
+    async def draft_and_post(self, question: Question, mapping: dict[str, str] | None, *,
+                             actor: str, instruction: str | None = None,
+                             intro: str | None = None) -> None:
+        """Ask the LLM for the next version and post it with its buttons, or say it failed.
+
+        ``mapping`` None: the real values are lost (restart); the draft keeps its placeholders.
+        """
+        previous = self.store.latest_draft(question.id)
+        await self.messenger.set_typing(question.room_id, True)
+        try:
+            result = await self.drafter.draft(question.redacted_text, instruction=instruction,
+                                              previous=previous.text if previous else None)
+        except DraftError as exc:
+            await self.messenger.set_typing(question.room_id, False)
+            log.warning("draft.failed", question_id=question.id, error=exc.kind)
+            self.store.draft_failed(question, kind=exc.kind, actor=actor)
+            event_id = await self.messenger.send_notice(
+                question.room_id, *messages.draft_failed(exc.user_message),
+                reply_to=question.event_id)
+            self.store.set_state(RETRY_KEY.format(event_id=event_id), question.id)
+            await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
+            return
+        known = mapping or {}
+        # What is stored is placeholder form, even if the model wrote a personal value itself.
+        stored = (await asyncio.to_thread(self.redactor.redact, result.text, known)).text
+        draft = self.store.add_draft(question, text=stored, backend=result.backend,
+                                     model=result.model, latency_ms=result.latency_ms,
+                                     instruction=instruction, actor=actor)
+        shown = rehydrate(result.text, known)
+        notice_line = " ".join(x for x in (intro, result.notice) if x) or None
+        body, html = messages.draft(draft.version, shown, question.entity_counts,
+                                    question.redacted_text, notice_line, mapping is not None)
+        await self.messenger.set_typing(question.room_id, False)
+        event_id = await self.messenger.send_notice(question.room_id, body, html,
+                                                    reply_to=question.event_id)
+        self.store.set_draft_event(draft, event_id)
+        log.info("draft.posted", question_id=question.id, version=draft.version,
+                 latency_ms=result.latency_ms)
+        for key in messages.DRAFT_BUTTONS:
+            await self.messenger.send_reaction(question.room_id, event_id, key)

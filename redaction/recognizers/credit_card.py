@@ -1,0 +1,25 @@
+"""CREDIT_CARD: payment card number (13 to 19 digits, Luhn key, IIN 2-6).
+
+Reference: ISO/IEC 7812 (Luhn, ``stdnum.luhn``). Patterns have exact digit counts so a
+following number is never swallowed.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+from stdnum import luhn
+
+from redaction.recognizers.base import NA, NB, SEP, FrPatternRecognizer, compact
+
+
+def _card(count: int) -> str:
+    return NB + r"[2-6]" + rf"(?:{SEP}\d){{{count - 1}}}" + NA
+
+
+class CreditCardRecognizer(FrPatternRecognizer):
+    ENTITY = "CREDIT_CARD"
+    PATTERNS = [Pattern(f"card {n}", _card(n), 0.3) for n in (16, 15, 19, 13)]
+    CONTEXT = ["carte", "cb", "visa", "mastercard", "bancaire", "credit", "paiement", "amex"]
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return luhn.is_valid(compact(pattern_text))

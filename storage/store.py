@@ -1,0 +1,218 @@
+"""The store: the bot's persistence API. SQL stays here; handlers call these methods.
+
+Every state change is written together with its audit event, in one transaction. All texts
+passed in must already be in placeholder form (redacted): the store never sees real values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.audit import AuditLog
+from storage.db import Database
+from storage.models import BotState, Decision, Draft, HandledEvent, Question, utcnow
+
+OPEN_STATUSES = ("received", "redacted", "drafted", "failed")
+DECIDED_STATUSES = ("approved", "edited", "discarded")
+
+
+@dataclass(frozen=True)
+class DraftRef:
+    """A draft with its question, as found from a Matrix event id."""
+
+    draft: Draft
+    question: Question
+
+
+class Store:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
+        self.db = db
+        self.audit = audit
+
+    # -- bot state ---------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        with self.db.session() as s:
+            row = s.get(BotState, key)
+            return row.value if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.db.session(immediate=True) as s:
+            s.merge(BotState(key=key, value=value))
+
+    def claim_event(self, event_id: str, room_id: str) -> bool:
+        """Mark a Matrix event as handled. False when it already was (a repeated delivery)."""
+        try:
+            with self.db.session(immediate=True) as s:
+                if s.get(HandledEvent, event_id) is not None:
+                    return False
+                s.add(HandledEvent(event_id=event_id, room_id=room_id))
+            return True
+        except IntegrityError:
+            return False
+
+    def is_handled(self, event_id: str) -> bool:
+        with self.db.session() as s:
+            return s.get(HandledEvent, event_id) is not None
+
+    # -- questions and drafts -----------------------------------------------------------------
+
+    def question_for_event(self, event_id: str) -> Question | None:
+        with self.db.session() as s:
+            return s.exec(select(Question).where(Question.event_id == event_id)).first()
+
+    def get_question(self, question_id: str) -> Question | None:
+        with self.db.session() as s:
+            return s.get(Question, question_id)
+
+    def open_question(self, *, event_id: str, room_id: str, agent: str, team: str | None,
+                      redacted_text: str, entity_counts: dict[str, int],
+                      blocked_types: list[str] | None = None) -> Question | None:
+        """Record a pasted question, already redacted (audit: received, then redacted).
+
+        With ``blocked_types`` the leak guard stopped it: no text is stored, the status is
+        ``refused`` and the audit says ``question.blocked``. Returns None when a question already
+        exists for ``event_id`` (the idempotency key).
+        """
+        question = Question(id=uuid.uuid4().hex, event_id=event_id, room_id=room_id, agent=agent,
+                            team=team, redacted_text="" if blocked_types else redacted_text,
+                            entity_counts=entity_counts,
+                            status="refused" if blocked_types else "redacted")
+        try:
+            with self.db.session(immediate=True) as s:
+                if s.exec(select(Question.id).where(Question.event_id == event_id)).first():
+                    return None
+                s.add(question)
+                s.flush()
+                self.audit.append("question.received", actor=agent, question_id=question.id,
+                                  payload={"event_id": event_id, "room_id": room_id, "team": team},
+                                  session=s)
+                if blocked_types:
+                    self.audit.append("question.blocked", actor="plume", question_id=question.id,
+                                      payload={"remaining_entity_types": sorted(blocked_types),
+                                               "entity_counts": entity_counts}, session=s)
+                else:
+                    self.audit.append("question.redacted", actor="plume", question_id=question.id,
+                                      payload={"redacted_text": redacted_text,
+                                               "entity_counts": entity_counts}, session=s)
+        except IntegrityError:
+            return None
+        return question
+
+    def add_draft(self, question: Question, *, text: str, backend: str, model: str,
+                  latency_ms: int, instruction: str | None, actor: str) -> Draft:
+        """Store the next draft version (1, 2 …); audit draft.generated or draft.regenerated."""
+        with self.db.session(immediate=True) as s:
+            row = s.get(Question, question.id)
+            last = s.exec(select(Draft.version).where(Draft.question_id == question.id)
+                          .order_by(col(Draft.version).desc())).first()
+            draft = Draft(question_id=question.id, version=(last or 0) + 1, text=text,
+                          backend=backend, model=model, latency_ms=latency_ms,
+                          instruction=instruction)
+            s.add(draft)
+            row.status = "drafted"
+            s.flush()
+            kind = "draft.regenerated" if draft.version > 1 else "draft.generated"
+            self.audit.append(kind, actor=actor if draft.version > 1 else "plume",
+                              question_id=question.id,
+                              payload={"version": draft.version, "backend": backend, "model": model,
+                                       "latency_ms": latency_ms, "instruction": instruction,
+                                       "text": text}, session=s)
+        return draft
+
+    def set_draft_event(self, draft: Draft, event_id: str) -> None:
+        with self.db.session(immediate=True) as s:
+            s.get(Draft, draft.id).event_id = event_id
+
+    def draft_failed(self, question: Question, *, kind: str, actor: str) -> None:
+        with self.db.session(immediate=True) as s:
+            row = s.get(Question, question.id)
+            if row.status not in DECIDED_STATUSES:
+                row.status = "failed"
+            self.audit.append("draft.failed", actor=actor, question_id=question.id,
+                              payload={"error": kind}, session=s)
+
+    def draft_for_event(self, event_id: str) -> DraftRef | None:
+        """The draft posted as Matrix event ``event_id``, with its question."""
+        with self.db.session() as s:
+            draft = s.exec(select(Draft).where(Draft.event_id == event_id)).first()
+            return DraftRef(draft, s.get(Question, draft.question_id)) if draft else None
+
+    def latest_draft(self, question_id: str) -> Draft | None:
+        with self.db.session() as s:
+            return s.exec(select(Draft).where(Draft.question_id == question_id)
+                          .order_by(col(Draft.version).desc())).first()
+
+    def latest_question(self, room_id: str) -> Question | None:
+        """The newest question of a room that has a draft or a failure (the target of !ok …)."""
+        with self.db.session() as s:
+            return s.exec(select(Question).where(Question.room_id == room_id)
+                          .where(col(Question.status).in_(OPEN_STATUSES + DECIDED_STATUSES))
+                          .order_by(col(Question.created_at).desc())).first()
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def decision_for(self, question_id: str) -> Decision | None:
+        with self.db.session() as s:
+            return s.exec(select(Decision).where(Decision.question_id == question_id)).first()
+
+    def decide(self, question: Question, draft: Draft | None, *, kind: str, actor: str,
+               final_text: str | None = None, reason: str | None = None,
+               similarity: float | None = None) -> Decision | None:
+        """Record the agent's decision (approved | edited | discarded), once per question.
+
+        Returns None, changing nothing, when the question was already decided.
+        """
+        decision = Decision(question_id=question.id, draft_id=draft.id if draft else None,
+                            kind=kind, actor=actor, final_text=final_text, reason=reason,
+                            similarity=similarity)
+        try:
+            with self.db.session(immediate=True) as s:
+                if s.exec(select(Decision.id).where(Decision.question_id == question.id)).first():
+                    return None
+                row = s.get(Question, question.id)
+                row.status = kind
+                row.decided_at = utcnow()
+                s.add(decision)
+                payload = {"version": draft.version if draft else None}
+                if final_text is not None:
+                    payload["final_text"] = final_text
+                if similarity is not None:
+                    payload["similarity"] = round(similarity, 4)
+                if reason is not None:
+                    payload["reason"] = reason
+                self.audit.append(f"decision.{kind}", actor=actor, question_id=question.id,
+                                  payload=payload, session=s)
+        except IntegrityError:
+            return None
+        return decision
+
+    def set_reason_prompt(self, decision: Decision, event_id: str) -> None:
+        with self.db.session(immediate=True) as s:
+            s.get(Decision, decision.id).prompt_event_id = event_id
+
+    def decision_for_prompt(self, event_id: str) -> Decision | None:
+        with self.db.session() as s:
+            return s.exec(select(Decision).where(Decision.prompt_event_id == event_id)).first()
+
+    def set_discard_reason(self, decision: Decision, reason: str, actor: str) -> bool:
+        """Attach the reason of a discard (redacted text). False if one was already given."""
+        with self.db.session(immediate=True) as s:
+            row = s.get(Decision, decision.id)
+            if row.reason is not None:
+                return False
+            row.reason = reason
+            self.audit.append("decision.reason", actor=actor, question_id=row.question_id,
+                              payload={"reason": reason}, session=s)
+        return True
+
+    # -- access ------------------------------------------------------------------------------
+
+    def access_denied(self, actor: str, reason: str, *, room_id: str | None = None,
+                      session: Session | None = None) -> None:
+        self.audit.append("access.denied", actor=actor,
+                          payload={"reason": reason, "room_id": room_id}, session=session)
