@@ -25,6 +25,7 @@ from bot.homeserver import EmbeddedSynapse
 from bot.logging import configure_logging
 from bot.service import build_bot
 from handlers import messages
+from storage.audit import ExportFilter
 
 # Fictitious person: the NIR and IBAN carry valid check digits but belong to no one.
 DEMO_QUESTION = (
@@ -118,8 +119,9 @@ def _print_audit(bot) -> None:
     table = Table(title="Journal d'audit (chaîne de hachage)")
     for column in ("seq", "ts", "acteur", "type", "hash"):
         table.add_column(column)
-    for event in bot.audit.events():
-        table.add_row(str(event.seq), event.ts, event.actor, event.kind, event.hash[:16] + "…")
+    for event in bot.audit.iter_events(ExportFilter.build()):
+        table.add_row(str(event["seq"]), event["ts"], event["actor"], event["kind"],
+                      event["hash"][:16] + "…")
     console.print(table)
     report = bot.audit.verify()
     console.print(f"Vérification de la chaîne : {'intacte' if report.ok else 'ROMPUE'} "

@@ -11,10 +11,10 @@ import structlog
 
 from bot.access import AccessPolicy
 from bot.client import PlumeClient
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.logging import configure_logging
 from bot.router import EventRouter
-from drafting import make_drafter
+from drafting import Drafter, make_drafter
 from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
 from handlers.pending import PendingValues
@@ -37,12 +37,14 @@ class Bot:
     store: Store
     client: PlumeClient
     router: EventRouter
+    drafter: Drafter
 
     async def run(self) -> None:
         try:
             await self.client.run(self.router)
         finally:
             await self.client.close()
+            await self.drafter.aclose()
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
@@ -73,7 +75,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
                               lead_commands={}, security_commands={})
     router = EventRouter(access=access, store=store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
-    return Bot(config, db, audit, store, client, router)
+    return Bot(config, db, audit, store, client, router, drafter)
 
 
 async def run_bot(config: Config) -> int:
@@ -84,7 +86,7 @@ async def run_bot(config: Config) -> int:
     except AuditKeyMissing as exc:
         log.error("start.refused", reason=str(exc))
         return 1
-    except (RuntimeError, ValueError) as exc:
+    except (ConfigError, RuntimeError, ValueError) as exc:
         log.error("start.failed", reason=str(exc))
         return 1
     loop = asyncio.get_running_loop()

@@ -66,9 +66,9 @@ def build_messages(
 
     First draft: one user turn with the question. Regeneration (``previous`` given): the previous
     draft as the assistant turn, then a user turn carrying the agent's ``instruction``. An
-    ``instruction`` without ``previous`` is appended to the question turn.
+    ``instruction`` without (a non-blank) ``previous`` is appended to the question turn.
     """
-    if previous is None:
+    if previous is None or not previous.strip():
         text = question_message(redacted_question)
         if instruction and instruction.strip():
             text += f"\n\n<consigne_agent>\n{instruction.strip()}\n</consigne_agent>"

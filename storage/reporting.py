@@ -120,7 +120,8 @@ def activity(db: Database, team: str, start_utc: datetime, end_utc: datetime) ->
     return act
 
 
-def decision_times(db: Database, team: str, start_utc: datetime, end_utc: datetime) -> list[tuple[datetime, str]]:
+def decision_times(db: Database, team: str, start_utc: datetime,
+                   end_utc: datetime) -> list[tuple[datetime, str]]:
     """(decided_at as aware UTC, kind) for every decision of ``team`` in the window, oldest first."""
     with db.session() as s:
         rows = s.execute(

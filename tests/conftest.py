@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.db",
     "tests.fixtures.llm",
     "tests.fixtures.homeserver",
+    "tests.fixtures.bot",
 ]

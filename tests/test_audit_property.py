@@ -31,6 +31,11 @@ FIELD_VALUES = {
     "hash": _hex,
 }
 
+# The fault each field's corruption must be reported as.
+EXPECTED_FAULT = {"seq": "seq_gap", "prev_hash": "prev_hash_mismatch", "payload": "payload_mismatch",
+                  "ts": "hash_mismatch", "actor": "hash_mismatch", "kind": "hash_mismatch",
+                  "question_id": "hash_mismatch", "payload_hash": "hash_mismatch", "hash": "hash_mismatch"}
+
 
 def _build(audit) -> list[dict]:
     for i in range(ROWS):
@@ -57,7 +62,12 @@ def test_any_single_field_corruption_is_detected(audit, data):
     try:
         report = audit.verify()
         assert not report.ok
-        assert report.first_bad_seq is not None and report.first_bad_seq <= original["seq"]
+        if field == "seq":  # the gap shows at the first missing number
+            assert report.first_bad_seq is not None and report.first_bad_seq <= original["seq"]
+            assert report.fault == "seq_gap"
+        else:
+            expected = "payload_missing" if field == "payload" and value is None else EXPECTED_FAULT[field]
+            assert (report.first_bad_seq, report.fault) == (original["seq"], expected)
     finally:
         restore = ", ".join(f"{k} = :{k}" for k in original)
         with audit.db.engine.begin() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 
 import pytest
@@ -164,7 +165,7 @@ async def test_client_errors_are_not_retried(fake_llm, drafter, status, kind):
     assert len(fake_llm.requests) == 1
 
 
-async def test_wrong_api_key_is_an_auth_error(llm_env, monkeypatch):
+async def test_wrong_api_key_is_an_auth_error(llm_env):
     async with FakeLLMServer(api_key="the-right-key") as server:
         drafter = make_drafter(fake_llm_config(server))
         error = await _draft_error(drafter)
@@ -205,6 +206,15 @@ async def test_errors_and_logs_never_carry_the_question(fake_llm, drafter):
     for text in (str(error), error.detail, error.user_message, repr(logs)):
         assert "Zébulon" not in text and "Quichotte" not in text
     assert {entry["event"] for entry in logs} == {"llm.failed", "llm.drafted"}
+
+
+async def test_sdk_debug_logs_never_carry_the_question(fake_llm, llm_env, caplog):
+    caplog.set_level(logging.DEBUG)
+    drafter = make_drafter(fake_llm_config(fake_llm))
+    await drafter.draft("Mon voisin Zébulon Quichotte-Arnal me doit de l'argent.")
+    await drafter.aclose()
+    assert "Zébulon" in fake_llm.all_text()
+    assert "Zébulon" not in caplog.text and "Quichotte" not in caplog.text
 
 
 async def test_a_slow_draft_does_not_hold_up_another(fake_llm, drafter):

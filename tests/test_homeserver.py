@@ -157,3 +157,25 @@ async def test_group_room_and_manual_join(agent_factory) -> None:
     clear_id = await alice.send_text(clear_room, "en clair")
     got = await carol.wait_for(clear_room, lambda r: r.event_id == clear_id)
     assert not got.encrypted and got.body == "en clair"
+
+
+async def test_late_device_reports_undecryptable(agent_factory, new_user) -> None:
+    """A device that logs in after a message was sent never got its room key: the event is
+    counted as not decryptable instead of being dropped or crashing the sync loop."""
+    alice = await agent_factory("alice")
+    bob_id, bob_pw = await new_user("bob")
+    bob = await agent_factory(user_id=bob_id, password=bob_pw)
+    room_id = await alice.create_dm(bob_id)
+    await alice.wait_joined(room_id, bob_id)
+    secret_id = await alice.send_text(room_id, "avant le nouvel appareil")
+    await bob.wait_for(room_id, lambda r: r.event_id == secret_id)
+
+    bob_phone = await agent_factory(user_id=bob_id, password=bob_pw)
+    assert bob_phone.device_id != bob.device_id
+    with pytest.raises(TimeoutError, match=r"\+1 not decryptable"):
+        await bob_phone.wait_for(room_id, lambda r: r.event_id == secret_id, timeout=1.5)
+
+    # Messages sent once the new device is known reach it.
+    after_id = await alice.send_text(room_id, "après")
+    got = await bob_phone.wait_for(room_id, lambda r: r.event_id == after_id)
+    assert got.encrypted and got.body == "après"

@@ -10,7 +10,7 @@ from presidio_analyzer import Pattern
 from redaction.recognizers.base import FrPatternRecognizer
 
 _LOCAL = r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-']*[A-Za-z0-9_\-])?"
-_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\s?\.\s?[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\s?\.\s?[A-Za-z]{2,24}"
+_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}"
 
 
 class EmailRecognizer(FrPatternRecognizer):

@@ -1,0 +1,65 @@
+"""Plume's French recognizers, one module per identifier (DESIGN §4).
+
+``build_recognizers(entities)`` returns fresh instances for the entity types asked for;
+``DEFAULT_ENTITIES`` is what ``redaction.entities: default`` means (every type but LOCATION and
+DATE_TIME, which the agent needs readable).
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from redaction.recognizers.credit_card import CreditCardRecognizer
+from redaction.recognizers.date_of_birth import FrDateOfBirthRecognizer
+from redaction.recognizers.date_time import FrDateTimeRecognizer
+from redaction.recognizers.email_address import EmailRecognizer
+from redaction.recognizers.fr_address import FrAddressRecognizer
+from redaction.recognizers.fr_agdref import FrAgdrefRecognizer
+from redaction.recognizers.fr_caf_id import FrCafIdRecognizer
+from redaction.recognizers.fr_france_travail_id import FrFranceTravailIdRecognizer
+from redaction.recognizers.fr_id_card import FrIdCardRecognizer
+from redaction.recognizers.fr_license_plate import FrLicensePlateRecognizer
+from redaction.recognizers.fr_nir import FrNirRecognizer
+from redaction.recognizers.fr_passport import FrPassportRecognizer
+from redaction.recognizers.fr_siren import FrSirenRecognizer
+from redaction.recognizers.fr_siret import FrSiretRecognizer
+from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
+from redaction.recognizers.iban import IbanRecognizer
+from redaction.recognizers.location import SpacyLocationRecognizer
+from redaction.recognizers.person import FrPersonRecognizer
+from redaction.recognizers.phone import FrPhoneRecognizer
+
+RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
+    "PERSON": FrPersonRecognizer,
+    "EMAIL_ADDRESS": EmailRecognizer,
+    "PHONE_NUMBER": FrPhoneRecognizer,
+    "IBAN_CODE": IbanRecognizer,
+    "CREDIT_CARD": CreditCardRecognizer,
+    "FR_NIR": FrNirRecognizer,
+    "FR_TAX_ID": FrTaxIdRecognizer,
+    "FR_CAF_ID": FrCafIdRecognizer,
+    "FR_FRANCE_TRAVAIL_ID": FrFranceTravailIdRecognizer,
+    "FR_SIRET": FrSiretRecognizer,
+    "FR_SIREN": FrSirenRecognizer,
+    "FR_PASSPORT": FrPassportRecognizer,
+    "FR_ID_CARD": FrIdCardRecognizer,
+    "FR_LICENSE_PLATE": FrLicensePlateRecognizer,
+    "FR_AGDREF": FrAgdrefRecognizer,
+    "FR_ADDRESS": FrAddressRecognizer,
+    "DATE_OF_BIRTH": FrDateOfBirthRecognizer,
+    "LOCATION": SpacyLocationRecognizer,
+    "DATE_TIME": FrDateTimeRecognizer,
+}
+ALL_ENTITIES = tuple(RECOGNIZERS)
+DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
+
+# Identifiers whose presence after redaction blocks sending (checksum-valid, e-mail, phone).
+GUARDED_ENTITIES = ("FR_NIR", "FR_TAX_ID", "FR_SIRET", "IBAN_CODE", "CREDIT_CARD",
+                    "EMAIL_ADDRESS", "PHONE_NUMBER")
+# Findings that are certain by construction and never vetoed by a protected span.
+CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
+
+
+def build_recognizers(entities) -> list[EntityRecognizer]:
+    """One instance per requested entity type. Raises KeyError on an unknown type."""
+    return [RECOGNIZERS[e]() for e in entities]

@@ -1,0 +1,62 @@
+"""FR_ADDRESS: postal addresses of people.
+
+Reference: La Poste / AFNOR NF Z 10-011 (line order: number, bis/ter, street type and name,
+complement, postcode of 5 digits including 20xxx Corsica and 97xxx overseas, CEDEX, BP).
+The span runs from the street number to the postcode and the town after it; a street without
+a number, or a town alone, is kept (it identifies no one).
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from redaction.recognizers.base import FrPatternRecognizer
+
+_NUM = r"(?<![\w,.])\d{1,4}(?:\s?[-/]\s?\d{1,4})?(?:\s?(?:bis|ter|quater|[a-dA-D])(?![\w']))?"
+_STREET = (
+    r"(?:rue|ruelle|avenue|av\.?|boulevard|bd|bld|place|pl\.|chemin|ch\.|impasse|imp\.|all[ée]e|"
+    r"quai|cours|route|rte|square|sq\.|passage|voie|sentier|cit[ée]|r[ée]sidence|lotissement|"
+    r"hameau|lieu[- ]dit|rond[- ]point|esplanade|promenade|faubourg|fbg|mont[ée]e|traverse|villa|"
+    r"parvis|mail|chauss[ée]e|venelle|clos|domaine|quartier|carrefour|c[ôo]te|lev[ée]e|"
+    r"galerie|parc|zone|zac|za|zi|grand[- ]rue|grande[- ]rue|grand'rue|sente|tertre|"
+    r"r[ée]sidences|cour|port|ancien chemin|vieux chemin)"
+)
+# Words that end a street name: function words and sentence starters.
+_STOP = (
+    r"(?:[àa]|au|aux|et|ou|pour|depuis|mais|dans|en|je|j'|o[ùu]|qui|que|car|avec|sans|chez|sur|"
+    r"mon|ma|mes|votre|vous|nous|il|elle|est|sont|ai|ont|ne|n'|se|s'|y|c'|ce|cette|merci|t[ée]l|"
+    r"t[ée]l[ée]phone|e-?mail|mail|courriel|pendant|lors|puis|donc|ni|si|on|depuis|cordialement|"
+    r"bonjour|pouvez|puis-je|dois-je|comment|quand|code|cp|ville|commune|france)"
+)
+_WORD = r"(?:[^\W\d_][\w'\-]*\.?|\d{1,4}(?!\d))"
+_NAME = rf"(?:[ \n]+(?!{_STOP}(?![\w'\-])){_WORD}){{1,7}}"
+_COMPLEMENT_KEY = (
+    r"(?:b[âa]t(?:iment)?\.?|appt?\.?|appartement|apt\.?|[ée]tage|esc(?:alier)?\.?|porte|"
+    r"entr[ée]e|r[ée]sidence|lot\.?|bo[îi]te|bp|cs|tsa)"
+)
+_COMPLEMENT = rf"(?:\s*[,\-]?\s*{_COMPLEMENT_KEY}\s*[\w\-]{{1,12}}(?:\s+(?!{_STOP}(?![\w'\-])){_WORD}){{0,3}})"
+_POSTCODE = r"(?:\s*,?\s*(?:F-)?(?:\d{5}|\d{2} \d{3})(?![\w]))"
+_TOWN_WORD = r"(?-i:\p{Lu}[\w'\-]*)"
+_TOWN = rf"(?:[ ]+{_TOWN_WORD}(?:[ \-](?:{_TOWN_WORD}|sur|sous|en|le|la|les|de|du|des|l[èe]s|lez|d'\w+)){{0,4}})"
+_CEDEX = r"(?:\s+cedex(?:\s*\d{1,2})?)"
+_BP = r"(?:\s*,?\s*(?:bp|cs|tsa)\s*\d{1,6})"
+
+
+class FrAddressRecognizer(FrPatternRecognizer):
+    ENTITY = "FR_ADDRESS"
+    PATTERNS = [
+        Pattern(
+            "number + street type",
+            rf"{_NUM},?\s+{_STREET}(?![\w]){_NAME}{_COMPLEMENT}*{_BP}?"
+            rf"(?:{_POSTCODE}{_TOWN}?{_CEDEX}?)?",
+            0.7,
+        ),
+        Pattern(
+            "number + name + postcode",
+            rf"{_NUM},?{_NAME}{_COMPLEMENT}*{_BP}?\s*,?\s*{_POSTCODE}{_TOWN}?{_CEDEX}?",
+            0.45,
+        ),
+        Pattern("boîte postale", rf"(?<![\w])(?:bp|boîte postale)\s*\d{{1,6}}{_POSTCODE}?{_TOWN}?{_CEDEX}?", 0.45),
+    ]
+    CONTEXT = ["adresse", "habite", "domicile", "demeurant", "domicilie", "reside", "loge",
+               "courrier", "postal"]

