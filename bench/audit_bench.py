@@ -22,19 +22,16 @@ import tracemalloc
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import psycopg
 from psycopg import sql
 from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from storage.audit import (FIELDS, ZERO_HASH, AuditLog, ExportFilter, canonical_json, event_hash,  # noqa: E402
-                           format_ts, payload_digest)
-from storage.db import Database  # noqa: E402
-from storage.models import AuditEvent  # noqa: E402
+from storage.audit import (FIELDS, ZERO_HASH, AuditLog, ExportFilter, canonical_json, event_hash, format_ts,
+                           payload_digest)
+from storage.db import Database
+from storage.models import AuditEvent
 
 KEY = b"bench-audit-key-0123456789abcdef0123456789"
 KINDS = ["question.received", "question.redacted", "draft.generated", "decision.approved"]

@@ -6,19 +6,26 @@ import asyncio
 import signal
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.access import AccessPolicy
 from bot.client import PlumeClient
 from bot.config import Config, ConfigError
 from bot.logging import configure_logging
+from bot.events import Incoming
 from bot.router import EventRouter
+from bot.scheduler import catch_up_summaries, make_scheduler, schedule_daily, schedule_summaries
 from drafting import Drafter, make_drafter
 from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
 from handlers.pending import PendingValues
 from handlers.questions import QuestionHandler
+from handlers.security import handle_audit_command, post_witness
+from handlers.summaries import handle_resume_command
 from redaction import Redactor
 from storage.audit import AuditKeyMissing, AuditLog, audit_key_from_env
 from storage.db import Database
@@ -26,10 +33,24 @@ from storage.store import Store
 
 log = structlog.get_logger("plume.service")
 
+PURGE_TIME = "03:30"  # daily retention purge, local time
+
+
+def _staff_commands(config: Config, db: Database, audit: AuditLog, client: PlumeClient) -> dict:
+    async def resume(args: list[str], event: Incoming) -> None:
+        await handle_resume_command(args, sender=event.sender, room_id=event.room_id, db=db,
+                                    config=config, messenger=client, audit=audit)
+
+    async def audit_command(args: list[str], event: Incoming) -> None:
+        await handle_audit_command(args, sender=event.sender, room_id=event.room_id,
+                                   config=config, audit=audit, messenger=client)
+
+    return {"resume": resume, "audit": audit_command}
+
 
 @dataclass
 class Bot:
-    """A wired bot. ``run()`` syncs until ``client.stop()``."""
+    """A wired bot. ``run()`` syncs until ``client.stop()``, with the daily jobs scheduled."""
 
     config: Config
     db: Database
@@ -40,11 +61,35 @@ class Bot:
     drafter: Drafter
 
     async def run(self) -> None:
+        scheduler = self._start_scheduler()
+        catch_up = asyncio.create_task(self._catch_up())
         try:
             await self.client.run(self.router)
         finally:
+            catch_up.cancel()
+            scheduler.shutdown(wait=False)
             await self.client.close()
             await self.drafter.aclose()
+
+    def _start_scheduler(self) -> AsyncIOScheduler:
+        """Daily jobs: team summaries, the audit witness head, the retention purge."""
+        config, tz = self.config, ZoneInfo(self.config.summary.timezone)
+        scheduler = make_scheduler(config)
+        scheduler.start()
+        schedule_summaries(scheduler, config=config, db=self.db, messenger=self.client,
+                           audit=self.audit)
+        if config.security.room:
+            schedule_daily(scheduler, "audit:witness", config.security.witness_time, tz,
+                           post_witness, self.audit, self.client, config.security.room)
+        schedule_daily(scheduler, "audit:purge", PURGE_TIME, tz, asyncio.to_thread,
+                       self.audit.purge, config.storage.retention_days)
+        return scheduler
+
+    async def _catch_up(self) -> None:
+        """Summaries missed while the bot was down, once the first sync knows the rooms."""
+        await self.client.ready.wait()
+        await catch_up_summaries(datetime.now(timezone.utc), config=self.config, db=self.db,
+                                 messenger=self.client, audit=self.audit)
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
@@ -72,7 +117,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     decisions = DecisionHandler(store=store, redactor=redactor, messenger=client, pending=pending,
                                 questions=questions)
     commands = CommandHandler(store=store, messenger=client, decisions=decisions,
-                              lead_commands={}, security_commands={})
+                              staff_commands=_staff_commands(config, db, audit, client))
     router = EventRouter(access=access, store=store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
     return Bot(config, db, audit, store, client, router, drafter)

@@ -2,7 +2,8 @@
 
 Agents' rooms: ``!aide``, ``!ok``, ``!modifier <texte>``, ``!regenerer [consigne]``,
 ``!rejeter [raison]``. They act on the draft the command replies to, else on the room's newest
-question. Lead rooms: ``!resume [AAAA-MM-JJ]``. Security room: ``!audit …``.
+question. Staff commands (``!resume [AAAA-MM-JJ]`` for team leads, ``!audit …`` for security
+staff) are accepted anywhere and check who asks and where: a refusal is audited.
 """
 
 from __future__ import annotations
@@ -30,12 +31,11 @@ def parse(body: str) -> tuple[str, str]:
 
 class CommandHandler:
     def __init__(self, *, store: Store, messenger: Messenger, decisions: DecisionHandler,
-                 lead_commands: dict[str, RoomCommand], security_commands: dict[str, RoomCommand]) -> None:
+                 staff_commands: dict[str, RoomCommand]) -> None:
         self.store = store
         self.messenger = messenger
         self.decisions = decisions
-        self.lead_commands = lead_commands
-        self.security_commands = security_commands
+        self.staff_commands = staff_commands
 
     async def on_command(self, event: Incoming, role: RoomRole) -> None:
         if not self.store.claim_event(event.event_id, event.room_id):
@@ -44,14 +44,10 @@ class CommandHandler:
         if name == "aide":
             await self.messenger.send_notice(event.room_id, *messages.HELP)
             return
-        table = {"lead": self.lead_commands, "security": self.security_commands}.get(role.kind)
-        if table is not None:
-            if name in table:
-                await table[name](rest.split(), event)
-            else:
-                await self.messenger.send_notice(event.room_id, *messages.unknown_command(f"!{name}"))
+        if name in self.staff_commands:
+            await self.staff_commands[name](rest.split(), event)
             return
-        if name not in ("ok", "modifier", "regenerer", "rejeter"):
+        if role.kind != "direct" or name not in ("ok", "modifier", "regenerer", "rejeter"):
             await self.messenger.send_notice(event.room_id, *messages.unknown_command(f"!{name}"))
             return
         ref = self.store.draft_for_event(event.reply_to) if event.reply_to else None

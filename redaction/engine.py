@@ -55,7 +55,7 @@ from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
 from redaction.recognizers.base import SCORE_THRESHOLD
-from redaction.recognizers.person_lexicon import NOT_NAMES, PARTICLES, TITLES
+from redaction.recognizers.person_lexicon import AMBIGUOUS, NOT_NAMES, PARTICLES, TITLES
 
 log = logging.getLogger("plume.redaction")
 
@@ -212,7 +212,7 @@ def _other_name_occurrences(text: str, findings: list[_Finding],
         for word in _NAME_WORD.findall(name):
             folded = fold(word)
             if len(word) >= 2 and folded not in PARTICLES and folded not in NOT_NAMES \
-                    and folded not in TITLES:
+                    and folded not in TITLES and folded not in AMBIGUOUS:
                 words.update({word, word.upper(), word[:1].upper() + word[1:].lower()})
     alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
     pattern = regex.compile(rf"(?<![\w'\-])(?:{alternation})(?![\w\-])")
@@ -236,8 +236,17 @@ def _known_findings(text: str, known: dict[str, str]) -> list[_Finding]:
     return out
 
 
+# Between equally certain findings of one span, the more specific identifier names it
+# (a NIR is also a Luhn-valid 15-digit number).
+_PRIORITY = {t: i for i, t in enumerate(reversed((
+    "FR_NIR", "FR_TAX_ID", "IBAN_CODE", "FR_SIRET", "CREDIT_CARD", "EMAIL_ADDRESS",
+    "PHONE_NUMBER", "FR_PASSPORT", "FR_ID_CARD", "FR_LICENSE_PLATE", "FR_AGDREF",
+    "FR_FRANCE_TRAVAIL_ID", "FR_CAF_ID", "FR_SIREN", "DATE_OF_BIRTH", "FR_ADDRESS", "PERSON")))}
+
+
 def _rank(f: _Finding) -> tuple:
-    return (f.placeholder is not None, f.entity_type in CERTAIN_ENTITIES, f.score, f.end - f.start)
+    return (f.placeholder is not None, f.entity_type in CERTAIN_ENTITIES, f.score,
+            f.end - f.start, _PRIORITY.get(f.entity_type, -1))
 
 
 def _merge(findings: list[_Finding]) -> list[_Finding]:

@@ -7,22 +7,17 @@ number itself: context words (carte d'identité, CNI…) decide.
 
 from __future__ import annotations
 
-import regex
 from presidio_analyzer import Pattern
 
 from redaction.recognizers.base import CASE_SENSITIVE, NA, NB, FrPatternRecognizer
-
-_HAS_DIGIT = regex.compile(r"\d")
 
 
 class FrIdCardRecognizer(FrPatternRecognizer):
     ENTITY = "FR_ID_CARD"
     FLAGS = CASE_SENSITIVE
     PATTERNS = [
-        Pattern("CNIe 9 characters", NB + r"[A-Z0-9]{9}" + NA, 0.05),
+        Pattern("CNIe 9 characters", NB + r"(?=[A-Z]*\d)[A-Z0-9]{9}" + NA, 0.05),
+        Pattern("CNIe 9 letters after n°", r"(?<=(?i:n\s?°|no\.|num[ée]ro|:)\s{0,2})[A-Z]{9}" + NA, 0.05),
         Pattern("CNI 12 characters", NB + r"\d{4}[0-9A-Z]{3}\d{5}" + NA, 0.05),
     ]
     CONTEXT = ["identite", "cni", "cnie", "piece"]
-
-    def validate_result(self, pattern_text: str) -> bool | None:
-        return None if _HAS_DIGIT.search(pattern_text) else False

@@ -26,7 +26,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.normalize import fold
 from redaction.recognizers.person_lexicon import (
-    ACRONYMS, FIRST_NAMES, FUNCTIONS, KINSHIP, NOT_NAMES, PARTICLES, TITLES,
+    ACRONYMS, AMBIGUOUS, FIRST_NAMES, FUNCTIONS, KINSHIP, NOT_NAMES, PARTICLES, TITLES,
 )
 
 _UP = r"\p{Lu}(?:\p{Lu}|['\-](?=\p{Lu}))+"
@@ -57,6 +57,7 @@ _STRONG_CUE = regex.compile(
     r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
     r"((?:[\p{L}'\-]+)(?:[ ]+[\p{L}'\-]+){0,3})"
 )
+_LEAD_PARTICLE = regex.compile(r"(?<![\w'])(?:de la |de l'|de |du |des |d'|le |la |ben |el |al |da |dos |van |von |di )$")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 _SIGNATURE_AFTER = regex.compile(
     r"^(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
@@ -102,9 +103,12 @@ class FrPersonRecognizer(LocalRecognizer):
             core = _core(match.group(), match.start())
             if core is None:
                 continue
-            start, end, words = core
-            score = self._rule_score(text, start, end, words, shouting, ner)
+            start, end, words, lead = core
+            lower_lead = _LEAD_PARTICLE.search(text, max(0, lead - 8), lead)
+            cue_at = lower_lead.start() if lower_lead and lead == start else lead
+            score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
             if score:
+                start = cue_at if cued else lead
                 spans[(start, end)] = max(score, spans.get((start, end), 0))
         for match in _STRONG_CUE.finditer(text):
             span = _lowercase_name(match)
@@ -115,30 +119,35 @@ class FrPersonRecognizer(LocalRecognizer):
                 continue
             piece = text[start:end]
             core = _core(piece, start)
-            if core is not None and not shouting:
-                spans[(core[0], core[1])] = 0.6
+            if core is not None and not shouting and not _lone_ambiguous(core[2]):
+                spans[(core[3], core[1])] = 0.6
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
 
     def _rule_score(self, text: str, start: int, end: int, words: list[str], shouting: bool,
-                    ner: list[tuple[int, int]]) -> float:
-        before = text[max(0, start - 40):start]
+                    ner: list[tuple[int, int]], cue_at: int) -> tuple[float, bool]:
+        """(score, whether a title or cue fired); score 0 when no rule fires."""
+        before = text[max(0, cue_at - 40):cue_at]
         names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
-        if _TITLE_BEFORE.search(before) or _CUE_BEFORE.search(before):
-            return 0.85
+        if _TITLE_BEFORE.search(before):
+            return 0.85, True
+        if _lone_ambiguous(names):
+            return 0.0, False
+        if _CUE_BEFORE.search(before):
+            return 0.85, True
         folded = [fold(w) for w in names]
         if len(names) >= 2 and any(_first_name(f) for f in folded):
-            return 0.85
+            return 0.85, False
         if len(names) >= 2 and any(_IS_INIT.match(w) for w in names):
-            return 0.85
+            return 0.85, False
         uppers = [w for w in names if _IS_UP.match(w)]
         if not shouting and uppers and len(uppers) < len(names):
-            return 0.85
+            return 0.85, False
         if any(s < end and start < e for s, e in ner):
-            return 0.85
+            return 0.85, False
         if len(names) <= 3 and _SENTENCE_START.search(text[max(0, start - 3):start] if start else "") \
                 and _SIGNATURE_AFTER.match(text[end:end + 40]):
-            return 0.6
-        return 0.0
+            return 0.6, False
+        return 0.0, False
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
@@ -151,16 +160,32 @@ def _first_name(folded: str) -> bool:
     return folded in FIRST_NAMES or any(p in FIRST_NAMES for p in folded.split("-") if p)
 
 
-def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str]]]:
-    """Trim fillers (titles, greetings, acronyms, particles) off both ends of a word sequence."""
+def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str], int]]:
+    """Trim fillers (titles, greetings, acronyms, particles) off both ends of a word sequence.
+
+    Returns (start, end, words, lead): ``lead`` is where the core starts once the particles
+    just before it are given back ("BEN YOUSSEF Leila", "Du Diaz", "DE LA MARTINEAU").
+    """
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
+    popped = []
     while tokens and _is_filler(tokens[0][2]):
-        tokens.pop(0)
+        popped.append(tokens.pop(0))
     while tokens and (_is_filler(tokens[-1][2]) or _IS_INIT.match(tokens[-1][2])):
         tokens.pop()
     if not tokens:
         return None
-    return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens]
+    lead = tokens[0][0]
+    for token in reversed(popped):
+        if fold(token[2]) not in PARTICLES and token[2] != "d'":
+            break
+        lead = token[0]
+    return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
+
+
+def _lone_ambiguous(words: list[str]) -> bool:
+    """A single word that is a place or a common noun as well as a surname ("Paris", "Noël")."""
+    names = [w for w in words if fold(w) not in PARTICLES]
+    return len(names) == 1 and fold(names[0]) in AMBIGUOUS
 
 
 def _lowercase_name(match: regex.Match) -> Optional[tuple[int, int]]:
@@ -177,7 +202,8 @@ def _lowercase_name(match: regex.Match) -> Optional[tuple[int, int]]:
 def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, int]]:
     if nlp_artifacts is None or not nlp_artifacts.entities:
         return []
-    return [(e.start_char, e.end_char) for e in nlp_artifacts.entities if e.label_ in ("PER", "PERSON")]
+    return [(e.start_char, e.end_char) for e in nlp_artifacts.entities
+            if e.label_ in ("PER", "PERSON") and not any(c.isdigit() for c in e.text)]
 
 
 def _mostly_upper(text: str) -> bool:

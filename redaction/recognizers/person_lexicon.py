@@ -75,7 +75,7 @@ siret siren rib iban bic tva cerfa code article loi decret arrete circulaire ali
 republique francaise etat gouvernement service services public administration tribunal
 conseil departement region commune ville banque poste laposte edf engie sncf ratp hlm oph
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier fevrier mars avril mai juin
-juillet aout septembre octobre novembre decembre noel paques
+juillet aout septembre octobre novembre decembre
 je j tu il elle nous vous ils elles on le la les l un une des du de d au aux ce cet cette
 ces mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs qui que quoi quand
 comment pourquoi ou où est sont suis ai avez avons ont pouvez puis-je dois-je peut-on
@@ -83,11 +83,19 @@ est-ce est-il y a voici voila oui non ok svp stp cdt bjr slt apres avant depuis 
 pour par avec sans sous sur dans entre chez vers selon concernant suite
 mon ma mes votre madame monsieur cher chere chers cheres
 rue avenue boulevard place chemin impasse allee quai cours route
-paris lyon marseille toulouse nice nantes strasbourg montpellier bordeaux lille rennes reims
+""".split())
+
+# Places and other words that are also surnames ("Pauline Paris", "Maryse Noël"): never trimmed
+# off a longer name, but never a name on their own nor propagated alone.
+AMBIGUOUS = frozenset("""
+noel paques paris lyon marseille toulouse nice nantes strasbourg montpellier bordeaux lille rennes reims
 toulon grenoble dijon angers nimes brest tours limoges amiens metz besancon perpignan orleans
-rouen caen nancy avignon poitiers pau calais la rochelle cayenne fort-de-france pointe-a-pitre
+rouen caen nancy avignon poitiers pau calais rochelle cayenne fort-de-france pointe-a-pitre
 saint-denis mamoudzou ajaccio bastia gironde rhone nord essonne bretagne normandie corse
 guadeloupe martinique guyane reunion mayotte europe france
+""".split())
+
+NOT_NAMES = NOT_NAMES | frozenset("""
 francais francaise algerien algerienne marocain marocaine tunisien tunisienne senegalais
 senegalaise malien malienne ivoirien ivoirienne europeen europeenne etranger etrangere
 """.split())
