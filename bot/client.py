@@ -42,6 +42,7 @@ from nio.api import Api
 from bot.access import AccessPolicy
 from bot.config import Config, secret
 from bot.events import Incoming
+from handlers.base import SendError
 from storage.store import Store
 
 log = structlog.get_logger("plume.matrix")
@@ -52,10 +53,6 @@ SYNC_FILTER = {
     "account_data": {"not_types": ["*"]},
     "room": {"timeline": {"limit": 100}, "ephemeral": {"not_types": ["*"]}},
 }
-
-
-class SendError(RuntimeError):
-    """The homeserver refused a send even after the bounded retries."""
 
 
 class Router(Protocol):

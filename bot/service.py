@@ -34,6 +34,7 @@ from storage.store import Store
 log = structlog.get_logger("plume.service")
 
 PURGE_TIME = "03:30"  # daily retention purge, local time
+REDELIVER_EVERY_S = 30  # how often drafts the homeserver refused are posted again
 
 
 def _staff_commands(config: Config, db: Database, audit: AuditLog, client: PlumeClient) -> dict:
@@ -83,6 +84,8 @@ class Bot:
                            post_witness, self.audit, self.client, config.security.room)
         schedule_daily(scheduler, "audit:purge", PURGE_TIME, tz, asyncio.to_thread,
                        self.audit.purge, config.storage.retention_days)
+        scheduler.add_job(self.router.questions.redeliver, "interval", seconds=REDELIVER_EVERY_S,
+                          id="drafts:redeliver")
         return scheduler
 
     async def _catch_up(self) -> None:

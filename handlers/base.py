@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 
+class SendError(RuntimeError):
+    """The homeserver refused a send even after the bounded retries."""
+
+
 class Messenger(Protocol):
     """Sends to a room, encrypting when the room is encrypted. Returns the new event id.
 
-    Raises ``bot.client.SendError`` when the homeserver still refuses after bounded retries.
+    Raises ``SendError`` when the homeserver still refuses after bounded retries.
     """
 
     async def send_notice(self, room_id: str, body: str, html: str | None = None, *,

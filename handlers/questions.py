@@ -7,6 +7,7 @@ with a retry offered. The Matrix event id of the paste is the idempotency key.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import structlog
 
@@ -14,10 +15,10 @@ from bot.config import Config
 from bot.events import Incoming
 from drafting import DraftError, Drafter
 from handlers import messages
-from handlers.base import Messenger
+from handlers.base import Messenger, SendError
 from handlers.pending import PendingValues
 from redaction import Redactor, rehydrate
-from storage.models import Question
+from storage.models import Draft, Question, utcnow
 from storage.store import Store
 
 log = structlog.get_logger("plume.questions")
@@ -98,15 +99,32 @@ class QuestionHandler:
         draft = self.store.add_draft(question, text=stored, backend=result.backend,
                                      model=result.model, latency_ms=result.latency_ms,
                                      instruction=instruction, actor=actor)
-        shown = rehydrate(result.text, known)
-        notice_line = " ".join(x for x in (intro, result.notice) if x) or None
-        body, html = messages.draft(draft.version, shown, question.entity_counts,
-                                    question.redacted_text, notice_line, mapping is not None)
-        await self.messenger.set_typing(question.room_id, False)
-        event_id = await self.messenger.send_notice(question.room_id, body, html,
-                                                    reply_to=question.event_id)
-        self.store.set_draft_event(draft, event_id)
-        log.info("draft.posted", question_id=question.id, version=draft.version,
+        log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms)
+        notice_line = " ".join(x for x in (intro, result.notice) if x) or None
+        await self.messenger.set_typing(question.room_id, False)
+        await self._post(question, draft, rehydrate(result.text, known), notice_line,
+                         mapping is not None)
+
+    async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
+                    values_restored: bool) -> None:
+        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``."""
+        body, html = messages.draft(draft.version, shown, question.entity_counts,
+                                    question.redacted_text, notice_line, values_restored)
+        try:
+            event_id = await self.messenger.send_notice(question.room_id, body, html,
+                                                        reply_to=question.event_id)
+        except SendError:
+            log.warning("draft.undelivered", question_id=question.id, version=draft.version)
+            return
+        self.store.set_draft_event(draft, event_id)
         for key in messages.DRAFT_BUTTONS:
             await self.messenger.send_reaction(question.room_id, event_id, key)
+
+    async def redeliver(self, *, min_age_s: float = 60) -> None:
+        """Post again the drafts the homeserver refused (outage, rate limit): none is dropped."""
+        cutoff = utcnow() - timedelta(seconds=min_age_s)
+        for ref in self.store.undelivered_drafts(cutoff):
+            mapping = await self.pending.mapping_for(ref.question)
+            await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
+                             None, mapping is not None)

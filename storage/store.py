@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -141,6 +142,18 @@ class Store:
         with self.db.session() as s:
             draft = s.exec(select(Draft).where(Draft.event_id == event_id)).first()
             return DraftRef(draft, s.get(Question, draft.question_id)) if draft else None
+
+    def undelivered_drafts(self, older_than: datetime) -> list[DraftRef]:
+        """Newest drafts never posted (the homeserver refused them), created before ``older_than``."""
+        with self.db.session() as s:
+            rows = s.exec(select(Draft, Question).join(Question, Question.id == Draft.question_id)
+                          .where(col(Draft.event_id).is_(None), Question.status == "drafted",
+                                 col(Draft.created_at) < older_than)).all()
+            newest: dict[str, DraftRef] = {}
+            for draft, question in rows:
+                if question.id not in newest or draft.version > newest[question.id].draft.version:
+                    newest[question.id] = DraftRef(draft, question)
+            return list(newest.values())
 
     def latest_draft(self, question_id: str) -> Draft | None:
         with self.db.session() as s:

@@ -3,9 +3,13 @@ LLM API imitated at the HTTP level. All personal data here is invented."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timezone
+
 import pytest
 
 from handlers import messages
+from handlers.base import SendError
 from storage.models import Decision, Question
 from sqlmodel import select
 
@@ -170,7 +174,7 @@ async def test_stranger_invite_is_refused(plume_factory, agent_factory, synapse)
     for _ in range(100):
         if "access.denied" in plume.audit_kinds():
             break
-        await __import__("asyncio").sleep(0.2)
+        await asyncio.sleep(0.2)
     assert "access.denied" in plume.audit_kinds()
     room = stranger.client.rooms[room_id]
     assert plume.user_id not in room.users or not room.users[plume.user_id]
@@ -270,3 +274,28 @@ async def test_edited_question_gets_a_new_draft(plume, agent_factory, fake_llm):
     redraft = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == edit_id)
     assert redraft.body.startswith("Brouillon v1") and "Question modifiée" in redraft.body
     assert "prime d'activité" in fake_llm.requests[-1].user_text
+
+
+async def test_draft_refused_by_homeserver_is_redelivered(plume, agent_factory, monkeypatch):
+    agent = await agent_factory("agent")
+    room_id = await open_dm(agent, plume)
+    client = plume.bot.client
+    real_send = client.send_notice
+    refused = []
+
+    async def flaky_send(room, body, html=None, **kw):
+        if body.startswith("Brouillon") and not refused:
+            refused.append(body)
+            raise SendError("homeserver unavailable (injected)")
+        return await real_send(room, body, html, **kw)
+
+    monkeypatch.setattr(client, "send_notice", flaky_send)
+    event_id = await agent.send_text(room_id, QUESTION)
+    for _ in range(100):
+        if refused and plume.bot.store.undelivered_drafts(datetime.now(timezone.utc)):
+            break
+        await asyncio.sleep(0.1)
+    await plume.bot.router.questions.redeliver(min_age_s=0)
+    draft = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id)
+    assert draft.body.startswith("Brouillon v1") and NAME in draft.body
+    assert not plume.bot.store.undelivered_drafts(datetime.now(timezone.utc))
