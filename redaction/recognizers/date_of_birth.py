@@ -34,7 +34,7 @@ _BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 _BEFORE_YEAR = regex.compile(r"\bn[ée]e?s?(?:\(e\))?\s+en\s+$", regex.IGNORECASE)
-_AFTER = regex.compile(r"^\s*[\(,\-]?\s*(?:date de naissance|ddn|naissance)\b", regex.IGNORECASE)
+_AFTER = regex.compile(r"\s*[\(,\-]?\s*(?:date de naissance|ddn|naissance)\b", regex.IGNORECASE)
 
 
 class FrDateOfBirthRecognizer(FrPatternRecognizer):

@@ -36,7 +36,7 @@ _COMPLEMENT_KEY = (
 )
 _COMPLEMENT = rf"(?:\s*[,\-]?\s*{_COMPLEMENT_KEY}\s*[\w\-]{{1,12}}(?:\s+(?!{_STOP}(?![\w'\-])){_WORD}){{0,3}})"
 _POSTCODE = r"(?:\s*,?\s*(?:F-)?(?:\d{5}|\d{2} \d{3})(?![\w]))"
-_TOWN_WORD = r"(?-i:\p{Lu}[\w'\-]*)"
+_TOWN_WORD = r"(?-i:(?!CEDEX|Cedex)\p{Lu}[\w'\-]*)"
 _TOWN = rf"(?:[ ]+{_TOWN_WORD}(?:[ \-](?:{_TOWN_WORD}|sur|sous|en|le|la|les|de|du|des|l[èe]s|lez|d'\w+)){{0,4}})"
 _CEDEX = r"(?:\s+cedex(?:\s*\d{1,2})?)"
 _BP = r"(?:\s*,?\s*(?:bp|cs|tsa)\s*\d{1,6})"

@@ -29,14 +29,14 @@ from redaction.recognizers.person_lexicon import (
     ACRONYMS, AMBIGUOUS, FIRST_NAMES, FUNCTIONS, KINSHIP, NOT_NAMES, PARTICLES, TITLES,
 )
 
-_UP = r"\p{Lu}(?:\p{Lu}|['\-](?=\p{Lu}))+"
+_UP = r"\p{Lu}(?:\p{Lu}|['\-](?=\p{Lu}))+(?![\p{Ll}])"
 _CAP = r"(?:\p{Lu}'\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+)(?:(?:['\-]\p{Lu}?|\p{Lu})\p{Ll}+)*"
 _WORD = rf"(?<![\w'\-])(?:{_UP}|{_CAP})(?![\w\-])"
 _INIT = r"(?<![\w'\-])\p{Lu}\.(?:[ ]?-?\p{Lu}\.)*"
 _PART = r"(?:de[ ]la|de[ ]l'|de|du|des|van|von|der|den|ben|bin|ibn|el|al|dos|da|di|del|della)"
 _GLUE = rf"(?:[ ]+{_PART}[ ]+|[ ]+d'|[ ]+)"
 SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}(?:{_GLUE}(?:{_INIT}[ ]?)?{_WORD}){{0,5}}")
-_TOKEN = regex.compile(rf"{_INIT}|{_UP}|{_CAP}|{_PART}|d'")
+_TOKEN = regex.compile(rf"{_INIT}|{_CAP}|{_UP}|{_PART}|d'")
 _IS_UP = regex.compile(rf"^{_UP}$")
 _IS_INIT = regex.compile(rf"^{_INIT}$")
 
@@ -50,7 +50,8 @@ _CUE_BEFORE = regex.compile(
     rf"(?:mon|ma|notre|son|sa|leur|votre) (?:{KINSHIP})|cordialement|bien cordialement|"
     r"sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|merci(?: beaucoup| d'avance| par avance)?|"
     r"bonjour|bonsoir|respectueusement|[àa] l'attention de|attn?\s*:|l'enfant|mes enfants|"
-    r"assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire))\s*[,:;\-]?\s*$"
+    r"assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire|famille|n[ée]e|[ée]pouse|veuve|"
+    r"divorc[ée]e|dite?|alias))\s*[,:;\-]?\s*$"
 )
 _STRONG_CUE = regex.compile(
     r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille)?\s*:|pr[ée]noms?\s*:|"
