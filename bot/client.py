@@ -32,6 +32,7 @@ from nio import (
     OlmUnverifiedDeviceError,
     RoomGetEventResponse,
     RoomGetStateResponse,
+    RoomMessagesResponse,
     RoomSendResponse,
     SyncResponse,
     UploadResponse,
@@ -48,6 +49,7 @@ from storage.store import Store
 log = structlog.get_logger("plume.matrix")
 
 SYNC_TOKEN_KEY = "sync_token"
+MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
@@ -167,7 +169,7 @@ class PlumeClient:
                 continue
             backoff = 1.0
             await self._after_sync()
-            tasks = [] if first_start else self._dispatch(resp, router)
+            tasks = [] if first_start else await self._dispatch(resp, router, since)
             tasks += self._handle_invites(resp, router)
             self._batches.append((resp.next_batch, tasks))
             self._save_token()
@@ -218,10 +220,13 @@ class PlumeClient:
         task.add_done_callback(lambda _t: self._save_token())
         return task
 
-    def _dispatch(self, resp: SyncResponse, router: Router) -> list[asyncio.Task]:
+    async def _dispatch(self, resp: SyncResponse, router: Router, since: str) -> list[asyncio.Task]:
         tasks = []
         for room_id, info in resp.rooms.join.items():
-            for event in info.timeline.events:
+            events = info.timeline.events
+            if info.timeline.limited:
+                events = await self._backfill(room_id, info.timeline.prev_batch, since) + events
+            for event in events:
                 sender = getattr(event, "sender", None)
                 if sender == self.user_id:
                     continue
@@ -232,6 +237,18 @@ class PlumeClient:
                 if incoming is not None:
                     tasks.append(self._spawn(room_id, router.on_event(incoming)))
         return tasks
+
+    async def _backfill(self, room_id: str, token: str | None, since: str) -> list:
+        """The events a limited timeline left out since our token, oldest first (bounded)."""
+        events: list = []
+        while token and len(events) < MAX_BACKFILL:
+            resp = await self.nio.room_messages(room_id, start=token, end=since, limit=100)
+            if not isinstance(resp, RoomMessagesResponse) or not resp.chunk:
+                break
+            events.extend(resp.chunk)
+            token = resp.end if resp.end != token else None
+        log.info("matrix.backfilled", room_id=room_id, events=len(events))
+        return events[::-1]
 
     async def _await_room_key(self, room_id: str, event: MegolmEvent, router: Router) -> None:
         """Wait (bounded) for the room key of an undecryptable event, then handle it or say so."""

@@ -25,7 +25,7 @@ from handlers.decisions import DecisionHandler
 from handlers.pending import PendingValues
 from handlers.questions import QuestionHandler
 from handlers.security import handle_audit_command, post_witness
-from handlers.summaries import handle_resume_command
+from handlers.summaries import handle_resume_command, post_requested
 from redaction import Redactor
 from storage.audit import AuditKeyMissing, AuditLog, audit_key_from_env
 from storage.db import Database
@@ -35,6 +35,7 @@ log = structlog.get_logger("plume.service")
 
 PURGE_TIME = "03:30"  # daily retention purge, local time
 REDELIVER_EVERY_S = 30  # how often drafts the homeserver refused are posted again
+POST_REQUESTS_EVERY_S = 5  # how often summaries asked for with `plume summary --post` are posted
 
 
 def _staff_commands(config: Config, db: Database, audit: AuditLog, client: PlumeClient) -> dict:
@@ -86,6 +87,9 @@ class Bot:
                        self.audit.purge, config.storage.retention_days)
         scheduler.add_job(self.router.questions.redeliver, "interval", seconds=REDELIVER_EVERY_S,
                           id="drafts:redeliver")
+        scheduler.add_job(post_requested, "interval", seconds=POST_REQUESTS_EVERY_S,
+                          args=(self.db, config, self.client), kwargs={"audit": self.audit},
+                          id="summaries:requested")
         return scheduler
 
     async def _catch_up(self) -> None:

@@ -427,6 +427,25 @@ async def handle_resume_command(args, *, sender: str, room_id: str, db: Database
     return event_id
 
 
+async def post_requested(db: Database, config: Config, messenger: Messenger, *, audit=None) -> int:
+    """Post the summaries asked for with ``plume summary --post`` (on demand: they never count as
+    the daily send). The bot runs this every few seconds. Returns how many were posted."""
+    tz = ZoneInfo(config.summary.timezone)
+    posted = 0
+    for name, day in reporting.post_requests(db):
+        team = config.team_named(name)
+        if team is not None and team.lead_room:
+            summary = await asyncio.to_thread(compute_summary, db, team, day, tz)
+            event_id = await _send(summary, team.lead_room, db, tz, messenger)
+            posted += 1
+            if audit is not None:
+                audit.append("summary.posted", actor="plume", payload={
+                    "team": name, "day": day.isoformat(), "event_id": event_id, "on_demand": True,
+                    "via": "cli"})
+        reporting.drop_post_request(db, name, day)
+    return posted
+
+
 def _parse_day(text: str) -> date | None:
     if not _DATE_ARG.match(text):
         return None
@@ -441,34 +460,35 @@ def _parse_day(text: str) -> date | None:
 def summary_command(config: Config, *, date: str | None = None, team: str | None = None,
                     fmt: str = "text", post: bool = False) -> int:
     """``plume summary``: print each team's summary (or one team's) for ``date`` (default: today in
-    ``summary.timezone``). ``fmt="json"`` writes one JSON object per team and line. Exit code 0,
-    or 1 on a bad argument or when ``--post`` is asked (posting is the running bot's job)."""
+    ``summary.timezone``). ``fmt="json"`` writes one JSON object per team and line. ``post``
+    queues the summaries for the running bot, which holds the E2EE device, to post on demand.
+    Exit code 0, or 1 on a bad argument."""
     tz = ZoneInfo(config.summary.timezone)
     if fmt not in ("text", "json"):
-        print(f"unknown format {fmt!r}: use text or json", file=sys.stderr)
+        print(f"Format inconnu {fmt!r} : utilisez text ou json.", file=sys.stderr)
         return 1
     day = datetime.now(tz).date() if date is None else _parse_day(date)
     if day is None:
-        print(f"invalid date {date!r}: use YYYY-MM-DD", file=sys.stderr)
+        print(f"Date invalide {date!r} : utilisez AAAA-MM-JJ.", file=sys.stderr)
         return 1
     teams = config.teams if team is None else [t for t in config.teams if t.name == team]
     if not teams:
-        print(f"unknown team {team!r}" if team else "no team in the configuration", file=sys.stderr)
+        print(f"Équipe inconnue : {team!r}." if team else "Aucune équipe dans la configuration.",
+              file=sys.stderr)
         return 1
     db = Database(config.storage.url)
-    try:
-        summaries = [compute_summary(db, t, day, tz) for t in teams]
-    finally:
-        db.dispose()
+    db.migrate()
+    summaries = [compute_summary(db, t, day, tz) for t in teams]
     for i, s in enumerate(summaries):
         if fmt == "json":
             print(json.dumps(s.to_json(), ensure_ascii=False))
         else:
             print(("\n" if i else "") + render_summary(s)[0])
     if post:
-        # A second Matrix client would need the bot's E2EE device and store, which the running
-        # bot holds; posting stays with the bot (daily job, or !resume in the lead room).
-        print("--post: summaries are posted by the running bot (daily at summary.time, or !resume "
-              "in the lead room); nothing was posted.", file=sys.stderr)
-        return 1
+        # The running bot holds the E2EE device: it posts the request within seconds.
+        for t in teams:
+            reporting.request_post(db, t.name, day)
+        print("Publication demandée : le bot en marche postera le résumé dans le salon des "
+              "responsables dans quelques secondes.", file=sys.stderr)
+    db.dispose()
     return 0

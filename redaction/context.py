@@ -28,7 +28,7 @@ _SENTENCE_END = frozenset({".", "!", "?", "\n\n"})
 class FrenchContextEnhancer(LemmaContextAwareEnhancer):
     def __init__(self, context_similarity_factor: float = 0.35,
                  min_score_with_context_similarity: float = 0.4,
-                 context_prefix_count: int = 8, context_suffix_count: int = 3) -> None:
+                 context_prefix_count: int = 8, context_suffix_count: int = 5) -> None:
         super().__init__(context_similarity_factor=context_similarity_factor,
                          min_score_with_context_similarity=min_score_with_context_similarity,
                          context_prefix_count=context_prefix_count,

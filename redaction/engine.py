@@ -250,19 +250,27 @@ def _rank(f: _Finding) -> tuple:
 
 
 def _merge(findings: list[_Finding]) -> list[_Finding]:
-    """Overlapping findings become one span over their union, typed by the strongest member."""
-    merged: list[_Finding] = []
+    """Overlapping findings become one span over their union (nothing is left half-masked).
+
+    The span is named by the member that covers the whole union (the most specific reading:
+    a NIR that contains a phone-like run is a NIR), else by the strongest member.
+    """
+    clusters: list[list[_Finding]] = []
+    end = -1
     for f in sorted(findings, key=lambda f: (f.start, -f.end)):
-        if merged and f.start < merged[-1].end:
-            last = merged[-1]
-            best = max(last, f, key=_rank)
-            if f.end <= last.end and best is last:
-                continue
-            covers = best.start <= min(last.start, f.start) and best.end >= max(last.end, f.end)
-            merged[-1] = _Finding(min(last.start, f.start), max(last.end, f.end), best.entity_type,
-                                  best.score, best.placeholder if covers else None)
+        if clusters and f.start < end:
+            clusters[-1].append(f)
+            end = max(end, f.end)
         else:
-            merged.append(f)
+            clusters.append([f])
+            end = f.end
+    merged = []
+    for members in clusters:
+        start, stop = min(f.start for f in members), max(f.end for f in members)
+        covering = [f for f in members if f.start == start and f.end == stop]
+        best = max(covering or members, key=_rank)
+        merged.append(_Finding(start, stop, best.entity_type, best.score,
+                               best.placeholder if covering else None))
     return merged
 
 

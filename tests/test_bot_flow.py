@@ -299,3 +299,15 @@ async def test_draft_refused_by_homeserver_is_redelivered(plume, agent_factory, 
     draft = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id)
     assert draft.body.startswith("Brouillon v1") and NAME in draft.body
     assert not plume.bot.store.undelivered_drafts(datetime.now(timezone.utc))
+
+
+async def test_gap_in_a_limited_timeline_is_backfilled(plume, agent_factory):
+    agent = await agent_factory("agent")
+    room_id = await open_dm(agent, plume)
+    await plume.stop()
+    event_id = await agent.send_text(room_id, QUESTION)
+    for n in range(105):  # more than the sync filter's timeline limit; notices are ignored
+        await agent.send_text(room_id, f"note {n}", msgtype="m.notice")
+    await plume.start()
+    draft = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id)
+    assert draft.body.startswith("Brouillon v1")

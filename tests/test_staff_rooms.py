@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers import messages
-from handlers.summaries import compute_summary
+from handlers.summaries import compute_summary, summary_command
+from storage.reporting import post_requests
 from tests.test_bot_flow import QUESTION, notice, open_dm, paste
 
 pytestmark = pytest.mark.synapse
@@ -99,3 +100,12 @@ async def test_audit_command_refused_outside_security_staff(staff):
     refusal = await agent.wait_for(room_id, notice)
     assert "Accès refusé" in refusal.body
     assert "access.denied" in plume.audit_kinds()
+
+
+async def test_cli_post_request_is_posted_by_the_running_bot(staff, capsys):
+    plume, lead, lead_room, _, _, _ = staff
+    assert summary_command(plume.config, post=True) == 0
+    summary = await lead.wait_for(lead_room, notice, timeout=30)  # the bot's 5-second job
+    assert summary.body.startswith("Résumé Plume — équipe equipe-test")
+    assert not post_requests(plume.bot.db)
+    assert "summary.posted" in plume.audit_kinds()

@@ -462,8 +462,9 @@ def test_cli_bad_arguments(sqlite_db, capsys, kwargs):
     assert capsys.readouterr().err
 
 
-def test_cli_post_is_left_to_the_bot(sqlite_db, capsys):
-    assert summary_command(make_config(sqlite_db.url), date="2026-03-10", team="alpha", post=True) == 1
+def test_cli_post_queues_a_request_for_the_bot(sqlite_db, capsys):
+    assert summary_command(make_config(sqlite_db.url), date="2026-03-10", team="alpha", post=True) == 0
     out = capsys.readouterr()
-    assert "aucune activité" in out.out and "running bot" in out.err
-    assert not reporting.summary_sent(sqlite_db, "alpha", DAY)
+    assert "aucune activité" in out.out and "bot en marche" in out.err
+    assert reporting.post_requests(sqlite_db) == [("alpha", DAY)]
+    assert not reporting.summary_sent(sqlite_db, "alpha", DAY)  # on demand: not the daily send

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
-from redaction.recognizers.credit_card import CreditCardRecognizer
+from redaction.recognizers.credit_card import FrCreditCardRecognizer
 from redaction.recognizers.date_of_birth import FrDateOfBirthRecognizer
 from redaction.recognizers.date_time import FrDateTimeRecognizer
-from redaction.recognizers.email_address import EmailRecognizer
+from redaction.recognizers.email_address import FrEmailRecognizer
 from redaction.recognizers.fr_address import FrAddressRecognizer
 from redaction.recognizers.fr_agdref import FrAgdrefRecognizer
 from redaction.recognizers.fr_caf_id import FrCafIdRecognizer
@@ -24,17 +24,17 @@ from redaction.recognizers.fr_passport import FrPassportRecognizer
 from redaction.recognizers.fr_siren import FrSirenRecognizer
 from redaction.recognizers.fr_siret import FrSiretRecognizer
 from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
-from redaction.recognizers.iban import IbanRecognizer
+from redaction.recognizers.iban import FrIbanRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
 
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "PERSON": FrPersonRecognizer,
-    "EMAIL_ADDRESS": EmailRecognizer,
+    "EMAIL_ADDRESS": FrEmailRecognizer,
     "PHONE_NUMBER": FrPhoneRecognizer,
-    "IBAN_CODE": IbanRecognizer,
-    "CREDIT_CARD": CreditCardRecognizer,
+    "IBAN_CODE": FrIbanRecognizer,
+    "CREDIT_CARD": FrCreditCardRecognizer,
     "FR_NIR": FrNirRecognizer,
     "FR_TAX_ID": FrTaxIdRecognizer,
     "FR_CAF_ID": FrCafIdRecognizer,

@@ -16,7 +16,7 @@ def _card(count: int) -> str:
     return NB + r"[2-6]" + rf"(?:{SEP}\d){{{count - 1}}}" + NA
 
 
-class CreditCardRecognizer(FrPatternRecognizer):
+class FrCreditCardRecognizer(FrPatternRecognizer):
     ENTITY = "CREDIT_CARD"
     PATTERNS = [Pattern(f"card {n}", _card(n), 0.3) for n in (16, 15, 19, 13)]
     CONTEXT = ["carte", "cb", "visa", "mastercard", "bancaire", "credit", "paiement", "amex"]

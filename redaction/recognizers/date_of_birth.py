@@ -24,7 +24,8 @@ _MONTH = (r"(?:janv(?:ier|\.)?|f[ée]v(?:rier|\.)?|mars|avr(?:il|\.)?|mai|juin|j
           r"ao[ûu]t|sept(?:embre|\.)?|oct(?:obre|\.)?|nov(?:embre|\.)?|d[ée]c(?:embre|\.)?)")
 _DAY = rf"(?:1er|premier|\d{{1,2}}|{_WORDNUM})"
 _YEAR = rf"(?:\d{{4}}|\d{{2}}|{_WORDNUM})"
-_NUMERIC = r"(?<![\w/])\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})(?![\w/])"
+_NUMERIC = (r"(?<![\w/])(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})"
+            r"|(?:19|20)\d{2}-\d{2}-\d{2})(?![\w/])")
 _WORDS = rf"(?<![\w])(?:{_DAY}\s+{_MONTH}\s+{_YEAR}|{_MONTH}\s+\d{{4}})(?![\w])"
 _YEAR_ONLY = r"(?<![\w])(?:19|20)\d{2}(?![\w])"
 

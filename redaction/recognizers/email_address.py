@@ -13,7 +13,7 @@ _LOCAL = r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-']*[A-Za-z0-9_\-])?"
 _DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}"
 
 
-class EmailRecognizer(FrPatternRecognizer):
+class FrEmailRecognizer(FrPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = [
         Pattern("e-mail", r"(?<![\w.%+\-])" + _LOCAL + r"@" + _DOMAIN + r"(?![\w])", 1.0),

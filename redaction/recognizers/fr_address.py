@@ -42,12 +42,18 @@ _CEDEX = r"(?:\s+cedex(?:\s*\d{1,2})?)"
 _BP = r"(?:\s*,?\s*(?:bp|cs|tsa)\s*\d{1,6})"
 
 
+_LEADING_COMPLEMENT = (
+    r"(?:(?<![\w])(?:r[ée]sidence|b[âa]t(?:iment)?\.?|immeuble|appartement|appt\.?|escalier|"
+    r"lotissement|domaine|chez)\s+(?:[\w'\-]+\s+){0,4}?[\w'\-]+\s*,\s*)?"
+)
+
+
 class FrAddressRecognizer(FrPatternRecognizer):
     ENTITY = "FR_ADDRESS"
     PATTERNS = [
         Pattern(
             "number + street type",
-            rf"{_NUM},?\s+{_STREET}(?![\w]){_NAME}{_COMPLEMENT}*{_BP}?"
+            rf"{_LEADING_COMPLEMENT}{_NUM},?\s+{_STREET}(?![\w]){_NAME}{_COMPLEMENT}*{_BP}?"
             rf"(?:{_POSTCODE}{_TOWN}?{_CEDEX}?)?",
             0.7,
         ),
@@ -56,6 +62,7 @@ class FrAddressRecognizer(FrPatternRecognizer):
             rf"{_NUM},?{_NAME}{_COMPLEMENT}*{_BP}?\s*,?\s*{_POSTCODE}{_TOWN}?{_CEDEX}?",
             0.45,
         ),
+        Pattern("lieu-dit", rf"(?<![\w])(?:lieu[- ]?dit|hameau)(?![\w]){_NAME}{_COMPLEMENT}*{_POSTCODE}?{_TOWN}?", 0.6),
         Pattern("boîte postale", rf"(?<![\w])(?:bp|boîte postale)\s*\d{{1,6}}{_POSTCODE}?{_TOWN}?{_CEDEX}?", 0.45),
     ]
     CONTEXT = ["adresse", "habite", "domicile", "demeurant", "domicilie", "reside", "loge",

@@ -21,6 +21,7 @@ class FrLicensePlateRecognizer(FrPatternRecognizer):
     PATTERNS = [
         Pattern("SIV dashes", NB + rf"{_L}{{2}}-\d{{3}}-{_L}{{2}}" + NA, 0.6),
         Pattern("SIV spaces", NB + rf"{_L}{{2}} ?\d{{3}} ?{_L}{{2}}" + NA, 0.3),
+        Pattern("SIV any case", NB + r"(?i:[a-hj-np-tv-z]{2}[ \-]?\d{3}[ \-]?[a-hj-np-tv-z]{2})" + NA, 0.05),
         Pattern("FNI", NB + r"\d{1,4}[ \-]?[A-Z]{1,3}[ \-]?(?:\d{2}|2[AB]|97\d)" + NA, 0.1),
     ]
     CONTEXT = ["immatricul", "plaque", "vehicule", "voiture", "grise", "moto", "scooter",

@@ -16,7 +16,7 @@ _CC = r"(?<![\w])[A-Za-z]{2}\d{2}"
 _S = r"[ \n.\-]?"
 
 
-class IbanRecognizer(FrPatternRecognizer):
+class FrIbanRecognizer(FrPatternRecognizer):
     ENTITY = "IBAN_CODE"
     FLAGS = CASE_SENSITIVE
     PATTERNS = [

@@ -26,7 +26,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.normalize import fold
 from redaction.recognizers.person_lexicon import (
-    ACRONYMS, AMBIGUOUS, FIRST_NAMES, FUNCTIONS, KINSHIP, NOT_NAMES, PARTICLES, TITLES,
+    ACRONYMS, AMBIGUOUS, FIRST_NAMES, FUNCTIONS, INSTITUTIONS, KINSHIP, NOT_NAMES, PARTICLES,
+    TITLES,
 )
 
 _UP = r"\p{Lu}(?:\p{Lu}|['\-](?=\p{Lu}))+(?![\p{Ll}])"
@@ -60,6 +61,11 @@ _STRONG_CUE = regex.compile(
 )
 _LEAD_PARTICLE = regex.compile(r"(?<![\w'])(?:de la |de l'|de |du |des |d'|le |la |ben |el |al |da |dos |van |von |di )$")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
+_PLACE_BEFORE = regex.compile(r"(?i:\b(?:à|a|au|aux|en|vers|sur|habite|quartier)\s+)$")
+_INSTITUTION_BEFORE = regex.compile(
+    r"(?i:\b(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|h[ôo]pital|"
+    r"all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)\s+(?:de\s+|du\s+|des\s+|d')?)$")
+_SIGNATURE_START = regex.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 _SIGNATURE_AFTER = regex.compile(
     r"^(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
 )
@@ -76,7 +82,7 @@ def _is_filler(word: str) -> bool:
     f = fold(word)
     if f in PARTICLES or f == "d'" or f.rstrip(".") in TITLES or f in TITLES or f in FUNCTIONS:
         return True
-    if f in _STOP:
+    if f in _STOP or f in INSTITUTIONS:
         return True
     return bool(_IS_UP.match(word)) and f in ACRONYMS
 
@@ -120,7 +126,7 @@ class FrPersonRecognizer(LocalRecognizer):
                 continue
             piece = text[start:end]
             core = _core(piece, start)
-            if core is not None and not shouting and not _lone_ambiguous(core[2]):
+            if core is not None and not shouting and _plausible_ner_name(text, core):
                 spans[(core[3], core[1])] = 0.6
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
 
@@ -129,6 +135,8 @@ class FrPersonRecognizer(LocalRecognizer):
         """(score, whether a title or cue fired); score 0 when no rule fires."""
         before = text[max(0, cue_at - 40):cue_at]
         names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
+        if _INSTITUTION_BEFORE.search(before):
+            return 0.0, False
         if _TITLE_BEFORE.search(before):
             return 0.85, True
         if _lone_ambiguous(names):
@@ -143,9 +151,13 @@ class FrPersonRecognizer(LocalRecognizer):
         uppers = [w for w in names if _IS_UP.match(w)]
         if not shouting and uppers and len(uppers) < len(names):
             return 0.85, False
-        if any(s < end and start < e for s, e in ner):
+        if len(names) == 1 and folded[0] in FIRST_NAMES and not _IS_UP.match(names[0]) \
+                and _mid_sentence(text, start):
+            return 0.6, False
+        if any(s < end and start < e for s, e in ner) and \
+                _plausible_ner_name(text, (start, end, words, start)):
             return 0.85, False
-        if len(names) <= 3 and _SENTENCE_START.search(text[max(0, start - 3):start] if start else "") \
+        if len(names) <= 3 and _SIGNATURE_START.search(text[max(0, start - 3):start] if start else "") \
                 and _SIGNATURE_AFTER.match(text[end:end + 40]):
             return 0.6, False
         return 0.0, False
@@ -171,6 +183,8 @@ def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str], int]]:
     popped = []
     while tokens and _is_filler(tokens[0][2]):
         popped.append(tokens.pop(0))
+    if any(fold(t[2]) in INSTITUTIONS for t in popped):
+        return None
     while tokens and (_is_filler(tokens[-1][2]) or _IS_INIT.match(tokens[-1][2])):
         tokens.pop()
     if not tokens:
@@ -181,6 +195,24 @@ def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str], int]]:
             break
         lead = token[0]
     return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
+
+
+def _plausible_ner_name(text: str, core: tuple[int, int, list[str], int]) -> bool:
+    """A spaCy PER without any rule: two name words or more, or one Capitalised word that does
+    not open a sentence (spaCy often tags "Veuillez" or a BIC as a person)."""
+    start, _, words, _ = core
+    names = [w for w in words if fold(w) not in PARTICLES]
+    if len(names) >= 2:
+        return True
+    if _INSTITUTION_BEFORE.search(text, max(0, start - 40), start):
+        return False
+    if len(names) != 1 or _IS_UP.match(names[0]) or _lone_ambiguous(names):
+        return False
+    return _mid_sentence(text, start) and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    return start > 0 and not _SENTENCE_START.search(text, max(0, start - 3), start)
 
 
 def _lone_ambiguous(words: list[str]) -> bool:

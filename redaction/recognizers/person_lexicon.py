@@ -112,6 +112,16 @@ ddets dcs crous apl-als anah cafpro ft pe ara ara-re are-f usa uk ue rgpd cnil q
 cheque cb visa pin puk sim iii ii iv vi vii viii ix xi xii xx
 """.split())
 
+# Places and bodies named after people ("Collège Jean Moulin", "avenue Jean Jaurès"): a name
+# right after one of these words is the institution's or the street's, not a person's.
+INSTITUTIONS = frozenset("""
+college lycee ecole universite faculte hopital clinique maison centre residence foyer ehpad
+association agence cabinet mutuelle banque entreprise societe stade gymnase mediatheque
+bibliotheque musee salle espace pole institut fondation groupe hopitaux chu ch caisse
+rue avenue boulevard place chemin impasse allee quai cours route square passage pont gare
+station aeroport parc jardin quartier cite tour batiment immeuble
+""".split())
+
 # Lower-case particles inside names ("Jean de La Fontaine", "Mohamed ben Ali").
 PARTICLES = frozenset("de du des d' la le van von der den ben bin ibn el al dos da di del della y".split())
 
@@ -121,5 +131,5 @@ KINSHIP = (
     "conjointe|compagnon|compagne|concubin|concubine|oncle|tante|neveu|nièce|niece|cousin|cousine|"
     "grand-père|grand-mère|grand-pere|grand-mere|beau-père|belle-mère|beau-frère|belle-sœur|"
     "petit-fils|petite-fille|enfant|voisin|voisine|tuteur|tutrice|ex-mari|ex-femme|ex-conjoint|"
-    "bailleur|bailleresse|propriétaire|locataire|employeur|patron|collègue|ami|amie|curatrice|curateur"
+    "locataire|collègue|ami|amie|curatrice|curateur|filleul|filleule|petit-ami|petite-amie"
 )

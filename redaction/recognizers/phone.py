@@ -14,7 +14,7 @@ from presidio_analyzer import Pattern
 from redaction.recognizers.base import NA, SEP, FrPatternRecognizer
 
 _NB = r"(?<![\w+])"
-_INTL = r"(?:\+|00)\s?"
+_INTL = r"\(?(?:\+|00)\s?"
 _TRUNK = r"(?:\s?\(0\)|\s?0)?"
 
 
@@ -22,15 +22,15 @@ class FrPhoneRecognizer(FrPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     PATTERNS = [
         Pattern("national", _NB + rf"0{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
-        Pattern("+33", _NB + _INTL + rf"33{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
-        Pattern("overseas", _NB + _INTL + rf"(?:590|596|594|262|269|508|689|687|681){_TRUNK}"
+        Pattern("+33", _NB + _INTL + rf"33\)?{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
+        Pattern("overseas", _NB + _INTL + rf"(?:590|596|594|262|269|508|689|687|681)\)?{_TRUNK}"
                 rf"{SEP}\d(?:{SEP}\d){{5,8}}" + NA, 0.6),
     ]
     CONTEXT = ["tel", "telephone", "portable", "mobile", "joindre", "appeler", "numero", "fixe",
                "contacter", "sms", "whatsapp"]
 
     def validate_result(self, pattern_text: str) -> bool:
-        text = pattern_text.replace("(0)", "")
+        text = pattern_text.replace("(0)", "").replace("(", "").replace(")", "")
         try:
             number = phonenumbers.parse(text, "FR")
         except phonenumbers.NumberParseException:
