@@ -247,7 +247,8 @@ class PlumeClient:
                 break
             events.extend(resp.chunk)
             token = resp.end if resp.end != token else None
-        log.info("matrix.backfilled", room_id=room_id, events=len(events))
+        if events:
+            log.info("matrix.backfilled", room_id=room_id, events=len(events))
         return events[::-1]
 
     async def _await_room_key(self, room_id: str, event: MegolmEvent, router: Router) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from bot.agent import AgentClient, RecordedEvent
 from bot.config import parse_config
@@ -39,7 +40,7 @@ console = Console(highlight=False)
 
 
 def _say(who: str, text: str, style: str) -> None:
-    console.print(Panel(text, title=who, title_align="left", border_style=style))
+    console.print(Panel(Text(text or ""), title=who, title_align="left", border_style=style))
 
 
 async def run_demo(*, keep: bool = False) -> int:
@@ -117,11 +118,11 @@ def _is_draft(question_event_id: str):
 
 def _print_audit(bot) -> None:
     table = Table(title="Journal d'audit (chaîne de hachage)")
-    for column in ("seq", "ts", "acteur", "type", "hash"):
-        table.add_column(column)
+    for column in ("seq", "heure (UTC)", "acteur", "type", "hash"):
+        table.add_column(column, no_wrap=column != "acteur")
     for event in bot.audit.iter_events(ExportFilter.build()):
-        table.add_row(str(event["seq"]), event["ts"], event["actor"], event["kind"],
-                      event["hash"][:16] + "…")
+        table.add_row(str(event["seq"]), event["ts"][11:19], event["actor"], event["kind"],
+                      event["hash"][:12] + "…")
     console.print(table)
     report = bot.audit.verify()
     console.print(f"Vérification de la chaîne : {'intacte' if report.ok else 'ROMPUE'} "

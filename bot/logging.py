@@ -1,7 +1,8 @@
 """Application logging: structlog key/value lines on stderr.
 
 Log events carry ids, counts and types only, never question, draft or reason text (DESIGN §2).
-Library loggers (nio, aiohttp) are kept at WARNING, where they print no message content.
+Library loggers are kept at ERROR: at lower levels nio reports routine key exchange, Presidio
+unmapped spaCy labels, and the LLM SDKs log request bodies at DEBUG.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import structlog
 
 def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
-    for noisy in ("nio", "aiohttp", "peewee", "presidio-analyzer", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for noisy in ("nio", "aiohttp", "peewee", "presidio-analyzer", "apscheduler", "anthropic",
+                  "openai", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
