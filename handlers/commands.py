@@ -16,6 +16,7 @@ from bot.events import Incoming
 from handlers import messages
 from handlers.base import Messenger
 from handlers.decisions import DecisionHandler
+from handlers.security import HELP as SECURITY_HELP
 from storage.store import Store
 
 RoomCommand = Callable[[list[str], Incoming], Awaitable[None]]
@@ -42,7 +43,8 @@ class CommandHandler:
             return
         name, rest = parse(event.body)
         if name == "aide":
-            await self.messenger.send_notice(event.room_id, *messages.HELP)
+            help_ = {"lead": messages.LEAD_HELP, "security": messages.notice(SECURITY_HELP)}
+            await self.messenger.send_notice(event.room_id, *help_.get(role.kind, messages.HELP))
             return
         if name in self.staff_commands:
             await self.staff_commands[name](rest.split(), event)

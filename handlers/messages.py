@@ -45,6 +45,11 @@ HELP = notice(
     "Vous relisez et envoyez vous-même la réponse : Plume n'écrit jamais à un usager."
 )
 
+LEAD_HELP = notice(
+    "Salon des responsables : Plume y publie chaque jour le résumé de l'équipe.\n"
+    "Commande : !resume [AAAA-MM-JJ] pour le résumé d'un jour (aujourd'hui par défaut)."
+)
+
 WELCOME = notice("Bonjour, je suis Plume.\n" + HELP[0])
 
 GROUP_ROOM_REFUSED = notice(
@@ -70,7 +75,6 @@ EDIT_OF_NON_QUESTION = notice(
     "Pour corriger un brouillon, répondez-y avec le texte corrigé."
 )
 REASON_THANKS = notice("Merci, la raison du rejet est enregistrée.")
-LEAD_ONLY = notice("Cette commande est réservée aux responsables de l'équipe de ce salon.")
 QUESTION_EDITED = "Question modifiée : voici un nouveau brouillon pour le nouveau texte."
 
 

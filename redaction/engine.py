@@ -47,6 +47,7 @@ from presidio_analyzer.nlp_engine import NlpEngineProvider
 
 from redaction.context import FrenchContextEnhancer
 from redaction.keep import protected_spans
+from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold, normalize
 from redaction.placeholders import (
     ENTITY_OF_PREFIX, LOOSE_PLACEHOLDER, PLACEHOLDER, parse, placeholder, value_key,
@@ -140,7 +141,8 @@ class Redactor:
         self.entities = resolve_entities(cfg.entities)
         self._nlp_engine = load_nlp_engine(cfg.spacy_model)
         registry = RecognizerRegistry(supported_languages=["fr"])
-        for recognizer in build_recognizers(self.entities):
+        lexicon = FrenchLexicon(self._nlp_engine.nlp["fr"])
+        for recognizer in build_recognizers(self.entities, lexicon):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self._nlp_engine, supported_languages=["fr"],

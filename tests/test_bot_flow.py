@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
+import aiohttp
 import pytest
 
 from handlers import messages
@@ -311,3 +312,25 @@ async def test_gap_in_a_limited_timeline_is_backfilled(plume, agent_factory):
     await plume.start()
     draft = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id)
     assert draft.body.startswith("Brouillon v1")
+
+
+async def test_rate_limited_bot_waits_and_delivers_everything(plume_factory, agent_factory, synapse,
+                                                              new_user, caplog):
+    """Synapse answers 429 with retry_after_ms; the bot waits and retries, dropping nothing."""
+    admin_id, admin_password = await new_user("admin", admin=True)
+    bot_id, bot_password = await new_user("plume")
+    async with aiohttp.ClientSession(synapse.url) as http:
+        login = await http.post("/_matrix/client/v3/login", json={
+            "type": "m.login.password", "identifier": {"type": "m.id.user", "user": admin_id},
+            "password": admin_password})
+        token = (await login.json())["access_token"]
+        resp = await http.post(f"/_synapse/admin/v1/users/{bot_id}/override_ratelimit",
+                               json={"messages_per_second": 1, "burst_count": 1},
+                               headers={"Authorization": f"Bearer {token}"})
+        assert resp.status == 200
+    plume = await plume_factory(account=(bot_id, bot_password))
+    agent = await agent_factory("agent")
+    room_id = await open_dm(agent, plume)
+    _, draft = await paste(agent, room_id)
+    await buttons(agent, room_id, draft.event_id)  # draft and its 4 reactions, all delivered
+    assert any("429" in r.getMessage() for r in caplog.records)  # the limit was really hit

@@ -103,7 +103,11 @@ async def test_audit_command_refused_outside_security_staff(staff):
 
 
 async def test_cli_post_request_is_posted_by_the_running_bot(staff, capsys):
-    plume, lead, lead_room, _, _, _ = staff
+    plume, lead, lead_room, rssi, sec_room, _ = staff
+    await lead.send_text(lead_room, "!aide")
+    assert "!resume" in (await lead.wait_for(lead_room, notice)).body
+    await rssi.send_text(sec_room, "!aide")
+    assert "!audit verifier" in (await rssi.wait_for(sec_room, notice)).body
     assert summary_command(plume.config, post=True) == 0
     summary = await lead.wait_for(lead_room, notice, timeout=30)  # the bot's 5-second job
     assert summary.body.startswith("Résumé Plume — équipe equipe-test")

@@ -60,6 +60,7 @@ GUARDED_ENTITIES = ("FR_NIR", "FR_TAX_ID", "FR_SIRET", "IBAN_CODE", "CREDIT_CARD
 CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 
 
-def build_recognizers(entities) -> list[EntityRecognizer]:
-    """One instance per requested entity type. Raises KeyError on an unknown type."""
-    return [RECOGNIZERS[e]() for e in entities]
+def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
+    """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
+    for the PERSON rules). Raises KeyError on an unknown type."""
+    return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]

@@ -5,15 +5,18 @@ no second spaCy pass) completed by rules for what the model misses in pasted mes
 
 * a title before the name: M., Mme, Mlle, Monsieur, Madame, Maître, Me, Dr… ("Madame DUPONT");
 * a cue before it: "je m'appelle", "mon nom est", "Nom :", "mon père", "ma voisine",
-  "Cordialement,", "Merci,", "Bonjour"… ("je m'appelle Lombard");
+  "Cordialement,", "Merci,", "Bonjour", "née"… ("je m'appelle Lombard");
 * an ALL-CAPS surname next to a capitalised given name ("IVANOVA Svetlana", "OULD AHMED Rachid");
 * a known given name followed by a surname ("Catherine Vaillant"), particles and hyphens
-  included ("Jean de La Fontaine", "Marie-Hélène N'Diaye");
+  included ("Jean de La Fontaine", "Marie-Hélène N'Diaye", "BEN YOUSSEF Leila");
 * initials ("J. Dupont", "J.-P. Martin");
-* a signature: a name alone before an e-mail, a phone number or the end of the message.
+* a signature: a name alone before an e-mail, a phone number or the end of the message;
+* in text without useful capitals (ALL CAPS, all lower case): words after a title or cue, or
+  after a known given name, that are not ordinary French words (``redaction.lexicon``).
 
-Titles, greetings and acronyms (CAF, RSA, CERFA…) around a name stay readable. Once a name is
-found, ``redaction.engine`` masks every further occurrence of it and of its words.
+Titles, greetings, acronyms (CAF, RSA…) and institutions named after people ("Collège Jean
+Moulin") stay readable. Once a name is found, ``redaction.engine`` masks every further
+occurrence of it and of its words.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold
 from redaction.recognizers.person_lexicon import (
     ACRONYMS, AMBIGUOUS, FIRST_NAMES, FUNCTIONS, INSTITUTIONS, KINSHIP, NOT_NAMES, PARTICLES,
@@ -40,20 +44,22 @@ SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}(?:{_GLUE}(?:{_INIT}[ ]?)?{_W
 _TOKEN = regex.compile(rf"{_INIT}|{_CAP}|{_UP}|{_PART}|d'")
 _IS_UP = regex.compile(rf"^{_UP}$")
 _IS_INIT = regex.compile(rf"^{_INIT}$")
+_LOWER_WORD = regex.compile(r"(?<![\w'\-])\p{Ll}[\p{Ll}'\-]*\p{Ll}(?![\w\-])")
 
-_TITLE_BEFORE = regex.compile(
-    r"(?:(?<![\w])(?:M|MM|Mr|Mme|Mmes|Mlle|Melle|Me|Dr|Pr)\.?|(?i:\b(?:monsieur|madame|mademoiselle|"
-    r"ma[îi]tre|docteur|professeur)))[ ]+$"
+_TITLE = (r"(?:(?<![\w])(?:M|MM|Mr|Mme|Mmes|Mlle|Melle|Me|Dr|Pr)\.?|(?i:\b(?:monsieur|madame|"
+          r"mademoiselle|ma[îi]tre|docteur|professeur|mme|mlle|mr)\b\.?))")
+_CUE = (
+    r"(?i:\b(?:je m'appelle|je me nomme|je me pr[ée]nomme|mon nom est|mon nom c'est|"
+    r"nom(?: de famille)?\s*:|pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|"
+    r"sign[ée]e?|soussign[ée]e?|(?:mon|ma|notre|son|sa|leur|votre) (?:" + KINSHIP + r")|"
+    r"cordialement|bien cordialement|sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|"
+    r"merci(?: beaucoup| d'avance| par avance)?|bonjour|bonsoir|respectueusement|[àa] l'attention de|"
+    r"attn?\s*:|l'enfant|mes enfants|assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire|famille|"
+    r"n[ée]e|[ée]pouse|veuve|divorc[ée]e|dite?|alias))"
 )
-_CUE_BEFORE = regex.compile(
-    r"(?i:(?:je m'appelle|je me nomme|je me pr[ée]nomme|mon nom est|mon nom c'est|nom(?: de famille)?\s*:|"
-    r"pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|sign[ée]e?|soussign[ée]e?|"
-    rf"(?:mon|ma|notre|son|sa|leur|votre) (?:{KINSHIP})|cordialement|bien cordialement|"
-    r"sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|merci(?: beaucoup| d'avance| par avance)?|"
-    r"bonjour|bonsoir|respectueusement|[àa] l'attention de|attn?\s*:|l'enfant|mes enfants|"
-    r"assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire|famille|n[ée]e|[ée]pouse|veuve|"
-    r"divorc[ée]e|dite?|alias))\s*[,:;\-]?\s*$"
-)
+_TITLE_BEFORE = regex.compile(_TITLE + r"[ ]+$")
+_CUE_BEFORE = regex.compile(_CUE + r"\s*[,:;\-]?\s*$")
+_CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,2}})")
 _STRONG_CUE = regex.compile(
     r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille)?\s*:|pr[ée]noms?\s*:|"
     r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
@@ -63,11 +69,12 @@ _LEAD_PARTICLE = regex.compile(r"(?<![\w'])(?:de la |de l'|de |du |des |d'|le |l
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 _PLACE_BEFORE = regex.compile(r"(?i:\b(?:à|a|au|aux|en|vers|sur|habite|quartier)\s+)$")
 _INSTITUTION_BEFORE = regex.compile(
-    r"(?i:\b(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|h[ôo]pital|"
-    r"all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)\s+(?:de\s+|du\s+|des\s+|d')?)$")
+    r"(?i:\b(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
+    r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)\s+"
+    r"(?:de\s+|du\s+|des\s+|d')?)$")
 _SIGNATURE_START = regex.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 _SIGNATURE_AFTER = regex.compile(
-    r"^(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
+    r"(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
 )
 
 try:
@@ -75,14 +82,15 @@ try:
 except ImportError:  # pragma: no cover - spaCy is a hard dependency
     _SPACY_STOP = set()
 _STOP = frozenset(fold(w) for w in _SPACY_STOP) | NOT_NAMES
+_ELISION = regex.compile(r"^(?:j|l|d|m|n|s|t|c|qu)'")
 
 
 def _is_filler(word: str) -> bool:
     """A word that cannot be (part of) a name core on its own edge."""
     f = fold(word)
-    if f in PARTICLES or f == "d'" or f.rstrip(".") in TITLES or f in TITLES or f in FUNCTIONS:
+    if f in PARTICLES or f == "d'" or f.rstrip(".") in TITLES or f in FUNCTIONS:
         return True
-    if f in _STOP or f in INSTITUTIONS:
+    if f in _STOP or f in INSTITUTIONS or _ELISION.sub("", f) in _STOP:
         return True
     return bool(_IS_UP.match(word)) and f in ACRONYMS
 
@@ -91,23 +99,28 @@ class FrPersonRecognizer(LocalRecognizer):
     """PERSON from spaCy PER entities plus the rules of the module docstring."""
 
     ENTITY = "PERSON"
-    CONTEXT: list[str] = []
 
-    def __init__(self) -> None:
+    def __init__(self, lexicon: FrenchLexicon | None = None) -> None:
         super().__init__(supported_entities=[self.ENTITY], name="FrPersonRecognizer",
                          supported_language="fr")
+        self.lexicon = lexicon or FrenchLexicon()
 
-    def load(self) -> None:  # nothing to load: lexicons are module constants
+    def load(self) -> None:  # nothing to load: lexicons are given or module constants
         pass
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
                 ) -> List[RecognizerResult]:
-        """Name spans, scored 0.85 (rule or NER confirmed by a rule) or 0.6 (NER alone)."""
+        """Name spans, scored 0.85 (a rule fired) or 0.6 (weaker evidence)."""
         shouting = _mostly_upper(text)
         ner = _ner_person_spans(nlp_artifacts)
         spans: dict[tuple[int, int], float] = {}
+
+        def add(start: int, end: int, score: float) -> None:
+            if not any(s <= start < e or start <= s < end for s, e in spans):
+                spans[(start, end)] = score
+
         for match in SEQUENCE.finditer(text):
-            core = _core(match.group(), match.start())
+            core = self._core(match.group(), match.start(), shouting)
             if core is None:
                 continue
             start, end, words, lead = core
@@ -115,20 +128,48 @@ class FrPersonRecognizer(LocalRecognizer):
             cue_at = lower_lead.start() if lower_lead and lead == start else lead
             score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
             if score:
-                start = cue_at if cued else lead
-                spans[(start, end)] = max(score, spans.get((start, end), 0))
-        for match in _STRONG_CUE.finditer(text):
-            span = _lowercase_name(match)
-            if span and not any(s <= span[0] < e for s, e in spans):
-                spans[span] = 0.85
+                add(cue_at if cued else lead, end, score)
+        for start, end in self._lowercase_names(text):
+            add(start, end, 0.85)
         for start, end in ner:  # NER alone: keep when its span holds a plausible name core
-            if any(s < end and start < e for s, e in spans):
-                continue
-            piece = text[start:end]
-            core = _core(piece, start)
+            core = self._core(text[start:end], start, shouting)
             if core is not None and not shouting and _plausible_ner_name(text, core):
-                spans[(core[3], core[1])] = 0.6
+                add(core[3], core[1], 0.6)
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def _core(self, piece: str, offset: int, shouting: bool
+              ) -> Optional[tuple[int, int, list[str], int]]:
+        """Trim fillers (titles, greetings, acronyms, particles; in ALL-CAPS text also ordinary
+        words) off both ends of a word sequence.
+
+        Returns (start, end, words, lead): ``lead`` is where the core starts once the particles
+        just before it are given back ("BEN YOUSSEF Leila", "Du Diaz", "DE LA MARTINEAU").
+        """
+        def filler(word: str) -> bool:
+            return _is_filler(word) or (shouting and self._ordinary(word))
+
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
+        popped = []
+        while tokens and filler(tokens[0][2]):
+            popped.append(tokens.pop(0))
+        if any(fold(t[2]) in INSTITUTIONS for t in popped):
+            return None
+        while tokens and (filler(tokens[-1][2]) or _IS_INIT.match(tokens[-1][2])):
+            tokens.pop()
+        if not tokens:
+            return None
+        lead = tokens[0][0]
+        for token in reversed(popped):
+            if fold(token[2]) not in PARTICLES and token[2] != "d'":
+                break
+            lead = token[0]
+        return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
+
+    def _ordinary(self, word: str) -> bool:
+        """An ordinary French word that is not also a given name."""
+        return fold(word) not in FIRST_NAMES and self.lexicon.is_common(word)
 
     def _rule_score(self, text: str, start: int, end: int, words: list[str], shouting: bool,
                     ner: list[tuple[int, int]], cue_at: int) -> tuple[float, bool]:
@@ -157,10 +198,37 @@ class FrPersonRecognizer(LocalRecognizer):
         if any(s < end and start < e for s, e in ner) and \
                 _plausible_ner_name(text, (start, end, words, start)):
             return 0.85, False
-        if len(names) <= 3 and _SIGNATURE_START.search(text[max(0, start - 3):start] if start else "") \
-                and _SIGNATURE_AFTER.match(text[end:end + 40]):
+        if not shouting and len(names) <= 3 and \
+                _SIGNATURE_START.search(text, max(0, start - 3), start) \
+                and _SIGNATURE_AFTER.match(text, end, end + 40):
             return 0.6, False
         return 0.0, False
+
+    def _lowercase_names(self, text: str) -> list[tuple[int, int]]:
+        """Names written in lower case: after a strong cue ("je m'appelle …"); after a title or
+        cue, or as a known given name and the next word, when not ordinary words."""
+        out = []
+        for match in _STRONG_CUE.finditer(text):
+            span = _leading_words(match, 1, lambda w: fold(w) in _STOP)
+            if span:
+                out.append(span)
+        for match in _CUED_LOWER.finditer(text):
+            span = _leading_words(match, 1, self._not_a_lower_name)
+            if span:
+                out.append(span)
+        words = list(_LOWER_WORD.finditer(text))
+        for i, word in enumerate(words[:-1]):
+            nxt = words[i + 1]
+            if fold(word.group()) in FIRST_NAMES and not self.lexicon.is_common(word.group()) \
+                    and text[word.end():nxt.start()] == " " and not self._not_a_lower_name(nxt.group()):
+                out.append((word.start(), nxt.end()))
+        return out
+
+    def _not_a_lower_name(self, word: str) -> bool:
+        f = fold(word)
+        if f in FIRST_NAMES:
+            return False
+        return len(word) < 2 or f in _STOP or f in PARTICLES or self.lexicon.is_common(word)
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
@@ -173,39 +241,15 @@ def _first_name(folded: str) -> bool:
     return folded in FIRST_NAMES or any(p in FIRST_NAMES for p in folded.split("-") if p)
 
 
-def _core(piece: str, offset: int) -> Optional[tuple[int, int, list[str], int]]:
-    """Trim fillers (titles, greetings, acronyms, particles) off both ends of a word sequence.
-
-    Returns (start, end, words, lead): ``lead`` is where the core starts once the particles
-    just before it are given back ("BEN YOUSSEF Leila", "Du Diaz", "DE LA MARTINEAU").
-    """
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
-    popped = []
-    while tokens and _is_filler(tokens[0][2]):
-        popped.append(tokens.pop(0))
-    if any(fold(t[2]) in INSTITUTIONS for t in popped):
-        return None
-    while tokens and (_is_filler(tokens[-1][2]) or _IS_INIT.match(tokens[-1][2])):
-        tokens.pop()
-    if not tokens:
-        return None
-    lead = tokens[0][0]
-    for token in reversed(popped):
-        if fold(token[2]) not in PARTICLES and token[2] != "d'":
-            break
-        lead = token[0]
-    return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
-
-
 def _plausible_ner_name(text: str, core: tuple[int, int, list[str], int]) -> bool:
     """A spaCy PER without any rule: two name words or more, or one Capitalised word that does
     not open a sentence (spaCy often tags "Veuillez" or a BIC as a person)."""
     start, _, words, _ = core
     names = [w for w in words if fold(w) not in PARTICLES]
-    if len(names) >= 2:
-        return True
     if _INSTITUTION_BEFORE.search(text, max(0, start - 40), start):
         return False
+    if len(names) >= 2:
+        return True
     if len(names) != 1 or _IS_UP.match(names[0]) or _lone_ambiguous(names):
         return False
     return _mid_sentence(text, start) and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
@@ -221,15 +265,14 @@ def _lone_ambiguous(words: list[str]) -> bool:
     return len(names) == 1 and fold(names[0]) in AMBIGUOUS
 
 
-def _lowercase_name(match: regex.Match) -> Optional[tuple[int, int]]:
-    """After a strong cue ("je m'appelle"), take the following words up to a function word."""
-    start = match.start(1)
+def _leading_words(match: regex.Match, group: int, stop) -> Optional[tuple[int, int]]:
+    """The words of ``match.group(group)`` up to the first one for which ``stop`` is true."""
     end = None
-    for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
-        if fold(word.group()) in _STOP or len(word.group()) < 2:
+    for word in regex.finditer(r"[\p{L}'\-]+", match.group(group)):
+        if stop(word.group()) or len(word.group()) < 2:
             break
-        end = match.start(1) + word.end()
-    return (start, end) if end else None
+        end = match.start(group) + word.end()
+    return (match.start(group), end) if end else None
 
 
 def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, int]]:

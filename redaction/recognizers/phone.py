@@ -30,7 +30,7 @@ class FrPhoneRecognizer(FrPatternRecognizer):
                "contacter", "sms", "whatsapp"]
 
     def validate_result(self, pattern_text: str) -> bool:
-        text = pattern_text.replace("(0)", "").replace("(", "").replace(")", "")
+        text = "".join(c for c in pattern_text.replace("(0)", "") if c.isdigit() or c == "+")
         try:
             number = phonenumbers.parse(text, "FR")
         except phonenumbers.NumberParseException:
