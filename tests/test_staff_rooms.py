@@ -31,6 +31,7 @@ async def staff(plume_factory, agent_factory, new_user):
         teams=[{"name": "equipe-test", "lead_room": lead_room, "leads": [lead.user_id],
                 "agents": [agent.user_id]}],
         security={"room": sec_room, "users": [rssi.user_id]},
+        summary={"catch_up_hours": 0},  # no start-up catch-up: tests must not depend on the clock
     )
     await lead.wait_joined(lead_room, plume.user_id)
     await rssi.wait_joined(sec_room, plume.user_id)

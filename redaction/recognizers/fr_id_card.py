@@ -16,7 +16,7 @@ class FrIdCardRecognizer(FrPatternRecognizer):
     ENTITY = "FR_ID_CARD"
     FLAGS = CASE_SENSITIVE
     PATTERNS = [
-        Pattern("CNIe 9 characters", NB + r"(?=[A-Z]*\d)[A-Z0-9]{9}" + NA, 0.05),
+        Pattern("CNIe 9 characters", NB + r"(?i:(?=[a-z]*\d)[a-z0-9]{9})" + NA, 0.05),
         Pattern("CNIe 9 letters after n°", r"(?<=(?i:n\s?°|no\.|num[ée]ro|:)\s{0,2})[A-Z]{9}" + NA, 0.05),
         Pattern("CNI 12 characters", NB + r"\d{4}[0-9A-Z]{3}\d{5}" + NA, 0.05),
         Pattern("CNI 12 digits spaced", NB + r"\d{4} \d{4} \d{4}" + NA, 0.05),

@@ -22,6 +22,8 @@ class FrLicensePlateRecognizer(FrPatternRecognizer):
         Pattern("SIV dashes", NB + rf"{_L}{{2}}-\d{{3}}-{_L}{{2}}" + NA, 0.6),
         Pattern("SIV spaces", NB + rf"{_L}{{2}} ?\d{{3}} ?{_L}{{2}}" + NA, 0.3),
         Pattern("SIV any case", NB + r"(?i:[a-hj-np-tv-z]{2}[ \-]?\d{3}[ \-]?[a-hj-np-tv-z]{2})" + NA, 0.05),
+        Pattern("FNI any case", NB + r"\d{1,4}[ \-]?(?!(?i:mai|mar|avr|jan|f[ée]v|jui|ao[ûu]|sep|oct|nov|d[ée]c|et|ou|de|du|au|le|la|en|h|km|kg|ans?)(?![a-z]))"
+                r"(?i:[a-z]{1,3})[ \-]?(?:\d{2}|2[ABab]|97\d)" + NA, 0.05),
         Pattern("FNI", NB + r"\d{1,4}[ \-]?[A-Z]{1,3}[ \-]?(?:\d{2}|2[AB]|97\d)" + NA, 0.1),
     ]
     CONTEXT = ["immatricul", "plaque", "vehicule", "voiture", "grise", "moto", "scooter",

@@ -59,7 +59,10 @@ _CUE = (
 )
 _TITLE_BEFORE = regex.compile(_TITLE + r"[ ]+$")
 _CUE_BEFORE = regex.compile(_CUE + r"\s*[,:;\-]?\s*$")
-_CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,2}})")
+_CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*(?=((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,2}}))")
+_LOWER_SIGNATURE = regex.compile(
+    r"(?:^|[.!?]\s+|\n\s*)(\p{Ll}[\p{Ll}'\-]*(?:[ ]+\p{Ll}[\p{Ll}'\-]*){0,2})"
+    r"(?=[ ]*[,;][ ]*\S+@|[ ]*[,;]?[ ]*(?:\+|00|0[1-9])[\d .]{8,}|[ ,;]*$)")
 _STRONG_CUE = regex.compile(
     r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille)?\s*:|pr[ée]noms?\s*:|"
     r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
@@ -115,9 +118,8 @@ class FrPersonRecognizer(LocalRecognizer):
         ner = _ner_person_spans(nlp_artifacts)
         spans: dict[tuple[int, int], float] = {}
 
-        def add(start: int, end: int, score: float) -> None:
-            if not any(s <= start < e or start <= s < end for s, e in spans):
-                spans[(start, end)] = score
+        def add(start: int, end: int, score: float) -> None:  # overlaps are merged by the engine
+            spans[(start, end)] = max(score, spans.get((start, end), 0.0))
 
         for match in SEQUENCE.finditer(text):
             core = self._core(match.group(), match.start(), shouting)
@@ -129,11 +131,16 @@ class FrPersonRecognizer(LocalRecognizer):
             score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
             if score:
                 add(cue_at if cued else lead, end, score)
+        lowered = text.lower()
+        if shouting and len(lowered) == len(text):
+            for start, end in self._lowercase_names(lowered):
+                add(start, end, 0.85)
         for start, end in self._lowercase_names(text):
             add(start, end, 0.85)
         for start, end in ner:  # NER alone: keep when its span holds a plausible name core
             core = self._core(text[start:end], start, shouting)
-            if core is not None and not shouting and _plausible_ner_name(text, core):
+            if core is not None and not shouting and _plausible_ner_name(text, core) \
+                    and not any(s < core[1] and core[3] < e for s, e in spans):
                 add(core[3], core[1], 0.6)
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
 
@@ -205,30 +212,58 @@ class FrPersonRecognizer(LocalRecognizer):
         return 0.0, False
 
     def _lowercase_names(self, text: str) -> list[tuple[int, int]]:
-        """Names written in lower case: after a strong cue ("je m'appelle …"); after a title or
-        cue, or as a known given name and the next word, when not ordinary words."""
+        """Names written without capitals (all lower case, or ALL CAPS lowered): after a strong
+        cue ("je m'appelle …"); after a title or cue, when one of the words is not an ordinary
+        French word or is a given name; a given name and the next word."""
         out = []
         for match in _STRONG_CUE.finditer(text):
             span = _leading_words(match, 1, lambda w: fold(w) in _STOP)
             if span:
                 out.append(span)
         for match in _CUED_LOWER.finditer(text):
-            span = _leading_words(match, 1, self._not_a_lower_name)
+            span = self._cued_words(match)
+            if span:
+                out.append(span)
+        for match in _LOWER_SIGNATURE.finditer(text):
+            span = self._cued_words(match)
             if span:
                 out.append(span)
         words = list(_LOWER_WORD.finditer(text))
         for i, word in enumerate(words[:-1]):
             nxt = words[i + 1]
             if fold(word.group()) in FIRST_NAMES and not self.lexicon.is_common(word.group()) \
-                    and text[word.end():nxt.start()] == " " and not self._not_a_lower_name(nxt.group()):
+                    and text[word.end():nxt.start()] == " " and fold(nxt.group()) not in _STOP \
+                    and not self.lexicon.is_verb_or_adverb(nxt.group()):
                 out.append((word.start(), nxt.end()))
         return out
+
+    def _cued_words(self, match: regex.Match) -> Optional[tuple[int, int]]:
+        """Up to three words after a cue, particles allowed inside, verbs and adverbs trimmed at
+        the end; kept when one of them is a given name or not an ordinary word."""
+        words = []
+        for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
+            f = fold(word.group())
+            if f in PARTICLES and words:
+                words.append((word, True))
+                continue
+            if f in _STOP or len(word.group()) < 2:
+                break
+            words.append((word, False))
+        while words and (words[-1][1] or (self.lexicon.is_verb_or_adverb(words[-1][0].group())
+                                          and fold(words[-1][0].group()) not in FIRST_NAMES)):
+            words.pop()
+        if not any(not particle and not self._not_a_lower_name(w.group()) for w, particle in words):
+            return None
+        return match.start(1) + words[0][0].start(), match.start(1) + words[-1][0].end()
 
     def _not_a_lower_name(self, word: str) -> bool:
         f = fold(word)
         if f in FIRST_NAMES:
             return False
-        return len(word) < 2 or f in _STOP or f in PARTICLES or self.lexicon.is_common(word)
+        if len(word) < 2 or f in PARTICLES or self.lexicon.is_common(word):
+            return True
+        parts = [p for p in _ELISION.sub("", f).split("-") if p]
+        return all(p in _STOP or self.lexicon.is_common(p) for p in parts)
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(self.ENTITY, start, end, score, recognition_metadata={
