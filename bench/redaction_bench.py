@@ -24,7 +24,8 @@ Measures
   p95 wall-clock milliseconds per document and documents per second (sum of per-document times);
 * memory: peak RSS (``VmHWM``) of a fresh (spawned) child process that loads one side and redacts the
   corpus once; each side measured in its own process so one does not inflate the other.
-Ratios are plume / baseline.
+Ratios are plume / baseline. ``--same-pipeline`` also times Plume with the parser re-enabled
+(same spaCy work as the baseline), to show what Plume's own recognizers cost.
 """
 
 from __future__ import annotations
@@ -74,10 +75,14 @@ class Baseline:
 
 
 class Plume:
-    def __init__(self) -> None:
+    def __init__(self, full_pipeline: bool = False) -> None:
         from redaction import Redactor
 
         self.redactor = Redactor()
+        if full_pipeline:  # like-for-like check: give Plume the parser back
+            nlp = self.redactor._nlp_engine.nlp["fr"]
+            for pipe in nlp.disabled:
+                nlp.enable_pipe(pipe)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         return [(s.start, s.end, s.entity_type) for s in self.redactor.redact(text).spans]
@@ -129,6 +134,8 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-rss", action="store_true", help="skip the peak-RSS child processes")
+    parser.add_argument("--same-pipeline", action="store_true",
+                        help="also time Plume with the full spaCy pipeline (parser enabled)")
     args = parser.parse_args()
     corpus = read_corpus(args.corpus)
     texts = [doc["text"] for doc in corpus]
@@ -138,8 +145,12 @@ def main() -> None:
         started = time.perf_counter()
         engines[name] = cls()
         load_s[name] = time.perf_counter() - started
+    if args.same_pipeline:
+        engines["plume_full"] = Plume(full_pipeline=True)
 
     quality = {name: evaluate(engine.spans, corpus) for name, engine in engines.items()}  # warm-up too
+    assert "plume_full" not in quality or quality["plume_full"].as_dict() == quality["plume"].as_dict(), \
+        "the parser should not change Plume's findings"
     timings: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(args.rounds):
         for text in texts:
@@ -147,7 +158,8 @@ def main() -> None:
                 started = time.perf_counter()
                 engine.spans(text)
                 timings[name].append((time.perf_counter() - started) * 1000.0)
-    rss = {name: (None if args.no_rss else peak_rss_mib(name, args.corpus)) for name in engines}
+    rss = {name: (None if args.no_rss or name not in SIDES else peak_rss_mib(name, args.corpus))
+           for name in engines}
 
     rows = {}
     for name in engines:
@@ -156,7 +168,8 @@ def main() -> None:
             "leak_rate": q.leak_rate(), "checksum_leaks": q.checksum_leaks(),
             "keep_damage": q.keep_damage(), "fp_per_100_docs": q.fp_per_100(),
             "p50_ms": statistics.median(t), "p95_ms": percentile(t, 0.95),
-            "docs_per_s": 1000.0 * len(t) / sum(t), "peak_rss_mib": rss[name], "load_s": load_s[name],
+            "docs_per_s": 1000.0 * len(t) / sum(t), "peak_rss_mib": rss[name],
+            "load_s": load_s.get(name),
         }
     print(f"corpus: {args.corpus} ({len(corpus)} documents, {args.rounds} timed rounds, "
           f"interleaved, after 1 warm-up round)")
@@ -170,6 +183,11 @@ def main() -> None:
             continue
         ratio = f"{p / b:.2f}" if b else "-"
         print(f"{key:<18}{fmt.format(b):>12}{fmt.format(p):>12}{ratio:>9}")
+    if "plume_full" in rows:
+        full = rows["plume_full"]
+        print(f"plume with the full spaCy pipeline (parser on): p50 {full['p50_ms']:.2f} ms "
+              f"(ratio {full['p50_ms'] / rows['baseline']['p50_ms']:.2f}), "
+              f"p95 {full['p95_ms']:.2f} ms (ratio {full['p95_ms'] / rows['baseline']['p95_ms']:.2f})")
     print(json.dumps(rows))
 
 

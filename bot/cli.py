@@ -47,7 +47,7 @@ def demo(keep: bool = typer.Option(False, "--keep", help="Leave the homeserver a
 
 @app.command()
 def redact(
-    jsonl: bool = typer.Option(False, "--jsonl", help='JSON lines {"id","text"} in, DESIGN §3.1 lines out.'),
+    jsonl: bool = typer.Option(False, "--jsonl", help='JSON lines {"id","text"} in; {"id","redacted","spans"} lines out, same order.'),
     config: Optional[Path] = OptionalConfigOpt,
 ) -> None:
     """Read text on stdin and print it redacted."""

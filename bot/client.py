@@ -94,10 +94,17 @@ class PlumeClient:
     def _credentials_file(self) -> Path:
         return self.store_path / "credentials.json"
 
+    @staticmethod
+    def check_credentials(config: Config) -> None:
+        """Raise RuntimeError unless a saved device, a token or a password is available."""
+        saved = (Path(config.matrix.store_path) / "credentials.json").exists()
+        if not (saved or secret("PLUME_MATRIX_ACCESS_TOKEN") or secret("PLUME_MATRIX_PASSWORD")):
+            raise RuntimeError("définissez PLUME_MATRIX_PASSWORD ou PLUME_MATRIX_ACCESS_TOKEN")
+
     async def login(self) -> None:
         """Reuse the saved device and token, or log in once; then upload the device keys.
 
-        Raises RuntimeError with a readable reason when no credentials work. Never logs out:
+        Raises RuntimeError with a French reason when no credentials work. Never logs out:
         that would destroy the device and its keys.
         """
         creds = self._read_credentials()
@@ -108,16 +115,20 @@ class PlumeClient:
             self.nio.access_token = token
             who = await self.nio.whoami()
             if not isinstance(who, WhoamiResponse) or not who.device_id:
-                raise RuntimeError(f"access token rejected by the homeserver: {who}")
+                raise RuntimeError(f"jeton d'accès Matrix refusé par le serveur : {who}")
             self.nio.restore_login(who.user_id, who.device_id, token)
             self._write_credentials()
         else:
             password = secret("PLUME_MATRIX_PASSWORD")
             if not password:
-                raise RuntimeError("set PLUME_MATRIX_PASSWORD or PLUME_MATRIX_ACCESS_TOKEN")
-            resp = await self.nio.login(password, device_name=self.config.matrix.device_name)
+                raise RuntimeError("définissez PLUME_MATRIX_PASSWORD ou PLUME_MATRIX_ACCESS_TOKEN")
+            try:
+                resp = await self.nio.login(password, device_name=self.config.matrix.device_name)
+            except (ClientConnectionError, asyncio.TimeoutError, TimeoutError) as exc:
+                raise RuntimeError(f"serveur Matrix injoignable : {exc}") from None
             if not getattr(resp, "access_token", None):
-                raise RuntimeError(f"login failed: {getattr(resp, 'message', resp)}")
+                raise RuntimeError("connexion Matrix refusée : "
+                                   f"{getattr(resp, 'message', resp)}")
             self._write_credentials()
         if self.nio.should_upload_keys:
             await self.nio.keys_upload()

@@ -45,8 +45,9 @@ def _say(who: str, text: str, style: str) -> None:
 
 async def run_demo(*, keep: bool = False) -> int:
     """Play the demo; return 0 when the loop completed (question → draft → approval → audit)."""
-    configure_logging()
     workdir = Path(tempfile.mkdtemp(prefix="plume-demo-"))
+    log_file = (workdir / "plume.log").open("w", encoding="utf-8")
+    configure_logging(stream=log_file)
     os.environ.setdefault("PLUME_AUDIT_KEY", secrets.token_hex(32))
     backend = "anthropic" if os.environ.get("ANTHROPIC_API_KEY") else "offline"
     console.rule("[bold]Plume — démonstration")
@@ -67,7 +68,9 @@ async def run_demo(*, keep: bool = False) -> int:
             "llm": {"backend": backend},
             "storage": {"url": f"sqlite:///{workdir / 'plume.db'}"},
         })
-        console.print(f"Bot {bot_id} (modèle : {backend}) et agent {agent_id} inscrits.")
+        model = "Claude (Anthropic)" if backend == "anthropic" else "réponses types hors ligne"
+        console.print(f"Inscrits : le bot {bot_id} (modèle : {model})\n"
+                      f"           l'agent {agent_id}")
         bot = await build_bot(config)
         bot_task = asyncio.create_task(bot.run())
         await asyncio.wait_for(bot.client.ready.wait(), 60)
@@ -105,6 +108,7 @@ async def run_demo(*, keep: bool = False) -> int:
         if agent is not None:
             await agent.close()
         await hs.stop()
+        log_file.close()
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -119,10 +123,10 @@ def _is_draft(question_event_id: str):
 def _print_audit(bot) -> None:
     table = Table(title="Journal d'audit (chaîne de hachage)")
     for column in ("seq", "heure (UTC)", "acteur", "type", "hash"):
-        table.add_column(column, no_wrap=column != "acteur")
+        table.add_column(column, no_wrap=True)
     for event in bot.audit.iter_events(ExportFilter.build()):
-        table.add_row(str(event["seq"]), event["ts"][11:19], event["actor"], event["kind"],
-                      event["hash"][:12] + "…")
+        table.add_row(str(event["seq"]), event["ts"][11:19], event["actor"].split(":")[0],
+                      event["kind"], event["hash"][:12] + "…")
     console.print(table)
     report = bot.audit.verify()
     console.print(f"Vérification de la chaîne : {'intacte' if report.ok else 'ROMPUE'} "

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
 
-def configure_logging(level: int = logging.INFO) -> None:
+def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
+    """Log to ``stream``, else to whatever ``sys.stderr`` is at each write (it may be swapped)."""
+
+    def logger_factory(*_args) -> structlog.PrintLogger:
+        return structlog.PrintLogger(stream or sys.stderr)
+
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
     for noisy in ("nio", "aiohttp", "peewee", "presidio-analyzer", "apscheduler", "anthropic",
                   "openai", "httpx"):
@@ -26,6 +32,6 @@ def configure_logging(level: int = logging.INFO) -> None:
             structlog.dev.ConsoleRenderer(colors=False),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=logger_factory,
+        cache_logger_on_first_use=False,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -100,13 +101,18 @@ class Bot:
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
-    """Check secrets, migrate the database, load the redactor, log in. Raises on bad setup."""
+    """Check secrets, migrate the database, load the redactor, log in.
+
+    Raises AuditKeyMissing, ConfigError (missing LLM key) or RuntimeError (Matrix login), each
+    with a French message, before anything is written when a secret is missing.
+    """
     key = audit_key_from_env()
+    drafter = make_drafter(config.llm)
+    PlumeClient.check_credentials(config)
     db = Database(config.storage.url)
     db.migrate()
     audit = AuditLog(db, key)
     store = Store(db, audit)
-    drafter = make_drafter(config.llm)
     access = AccessPolicy(config)
     client = PlumeClient(config, store, access)
     # The redactor (spaCy model) loads in a thread while the client logs in.
@@ -135,11 +141,8 @@ async def run_bot(config: Config) -> int:
     configure_logging()
     try:
         bot = await build_bot(config)
-    except AuditKeyMissing as exc:
-        log.error("start.refused", reason=str(exc))
-        return 1
-    except (ConfigError, RuntimeError, ValueError) as exc:
-        log.error("start.failed", reason=str(exc))
+    except (AuditKeyMissing, ConfigError, RuntimeError, ValueError) as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
         return 1
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -13,6 +13,7 @@ matches context words as raw substrings. ``FrenchContextEnhancer`` keeps its sco
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import List
 
 import regex
@@ -39,8 +40,12 @@ class FrenchContextEnhancer(LemmaContextAwareEnhancer):
         if doc is None or len(doc) == 0:
             return []
         end = start + len(word)
-        first = next((t.i for t in doc if t.idx + len(t.text) > start), len(doc))
-        last = next((t.i for t in doc if t.idx >= end), len(doc))
+        starts = nlp_artifacts.tokens_indices
+        first = bisect_right(starts, start) - 1  # token holding ``start`` (or the one before it)
+        if first >= 0 and doc[first].idx + len(doc[first].text) <= start:
+            first += 1
+        first = max(first, 0)
+        last = bisect_left(starts, end)  # first token starting at or after ``end``
         words: list[str] = []
         self._collect(doc, range(first - 1, -1, -1), self.context_prefix_count, words)
         self._collect(doc, range(last, len(doc)), self.context_suffix_count, words)

@@ -197,8 +197,8 @@ class Redactor:
 def _vetoed(start: int, end: int, entity_type: str, protected: list[tuple[int, int]]) -> bool:
     if entity_type in CERTAIN_ENTITIES:
         return False
-    if entity_type == "FR_ADDRESS":
-        return any(s <= start and end <= e for s, e in protected)
+    if entity_type == "FR_ADDRESS":  # an address never starts inside an amount or a reference
+        return any(s <= start < e for s, e in protected)
     return any(s < end and start < e for s, e in protected)
 
 

@@ -1,7 +1,7 @@
 """Normalise pasted text for recognition while keeping a map back to the original offsets.
 
 What people paste: non-breaking and thin spaces, zero-width characters, soft hyphens, full-width
-digits and letters, typographic apostrophes. ``normalize(text)`` returns ``Normalized(text,
+digits and letters, typographic apostrophes and dashes, Windows line ends. ``normalize(text)`` returns ``Normalized(text,
 offsets)`` where ``offsets[i]`` is the index in the original text of normalised character ``i``
 (plus a final sentinel equal to ``len(original)``), so a span ``[s, e)`` found in the normalised
 text is ``[offsets[s], offsets[e - 1] + 1)`` in the original.
@@ -22,7 +22,7 @@ _REPLACED = {
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
-    "\t": " ", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n",
+    "\t": " ", "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\u0085": "\n",
 }
 
 
@@ -50,12 +50,12 @@ def _map_char(ch: str) -> str:
 
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` (see module docstring). Cost: one pass, O(len(text))."""
-    if text.isascii() and "\t" not in text and "`" not in text:
+    if text.isascii() and not any(c in text for c in "\t\r`"):
         return Normalized(text, [], True)
     chars: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
-        if ch in _REMOVED:
+        if ch in _REMOVED or (ch == "\r" and text[i + 1:i + 2] == "\n"):
             continue
         chars.append(_map_char(ch))
         offsets.append(i)

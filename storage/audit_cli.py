@@ -55,9 +55,17 @@ def _os_user() -> str:
 
 
 def _open_audit(config) -> AuditLog:
+    """The audit log of an existing database; never creates one (a typo must not verify "OK").
+
+    Raises AuditKeyMissing, or LookupError when the database has no audit log.
+    """
+    key = audit_key_from_env()
     db = Database(config.storage.url)
-    db.migrate()
-    return AuditLog(db, audit_key_from_env())
+    if not db.has_table("audit_event"):
+        db.dispose()
+        raise LookupError(f"aucun journal d'audit dans la base {db.engine.url.render_as_string()} "
+                          "(chemin ou URL de storage.url erroné ?)")
+    return AuditLog(db, key)
 
 
 def verify_command(config, witness_path: Path | None) -> int:
@@ -73,7 +81,7 @@ def verify_command(config, witness_path: Path | None) -> int:
             return _error(f"aucun témoin (ligne « PLUME-WITNESS seq=… hash=… ») dans {witness_path}")
     try:
         audit = _open_audit(config)
-    except AuditKeyMissing as exc:
+    except (AuditKeyMissing, LookupError) as exc:
         return _error(str(exc))
     try:
         with _progress("Vérification", audit.head()[0]) as advance:
@@ -101,7 +109,7 @@ def export_command(config, since: str | None, until: str | None, kinds: list[str
         return _error(str(exc))
     try:
         audit = _open_audit(config)
-    except AuditKeyMissing as exc:
+    except (AuditKeyMissing, LookupError) as exc:
         return _error(str(exc))
     try:
         with _progress("Export", audit.count_events(flt)) as advance:

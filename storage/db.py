@@ -13,7 +13,7 @@ from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -49,9 +49,9 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._sqlite_file = (Path(parsed.database) if self.is_sqlite and parsed.database
+                             and parsed.database != ":memory:" else None)
         if self.is_sqlite:
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
                 url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}
             )
@@ -61,12 +61,20 @@ class Database:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     def migrate(self) -> None:
-        """Upgrade the schema to the newest alembic revision."""
+        """Upgrade the schema to the newest alembic revision (creating a SQLite file if needed)."""
+        if self._sqlite_file is not None:
+            self._sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    def has_table(self, name: str) -> bool:
+        """Whether the table exists, without creating anything (not even a SQLite file)."""
+        if self._sqlite_file is not None and not self._sqlite_file.exists():
+            return False
+        return inspect(self.engine).has_table(name)
 
     @contextmanager
     def session(self, *, immediate: bool = False) -> Iterator[Session]:

@@ -40,8 +40,10 @@ def nif(first10: str) -> str:
     return first10 + _nif.calc_check_digits(first10)
 
 
-def siret(first13: str) -> str:
-    return first13 + luhn.calc_check_digit(first13)
+def siret(siren8: str, nic4: str = "0001") -> str:
+    """A SIRET whose SIREN part and whole number both pass Luhn."""
+    body = siren(siren8) + nic4
+    return body + luhn.calc_check_digit(body)
 
 
 def siren(first8: str) -> str:
@@ -131,7 +133,7 @@ CASES: dict[str, list] = {
     "email_spaced": ["mail : ", P("EMAIL", "marie_lefevre75 @ gmail.com")],
     "iban_lower": ["iban ", P("IBAN", grouped(iban_fr("30004000031234567890143")).lower())],
     "iban_compact": ["Virement sur ", P("IBAN", iban_fr("20041010050500013M02606")), " svp"],
-    "siret_grouped": ["Mon entreprise (SIRET ", P("FR_SIRET", grouped(siret("7328293200007"), 3)), ")"],
+    "siret_grouped": ["Mon entreprise (SIRET ", P("FR_SIRET", grouped(siret("73282932", "0000"), 3)), ")"],
     "siren": ["Société immatriculée au RCS sous le SIREN ", P("FR_SIREN", grouped(siren("73282932"), 3))],
     "card_dashes": ["payé par CB ", P("CREDIT_CARD", grouped(card("497010000000001"), 4, "-"))],
     "tax_id": ["numéro fiscal (SPI) : ", P("FR_TAX_ID", nif("3023217600")), " sur l'avis."],
@@ -221,6 +223,19 @@ CASES: dict[str, list] = {
     "mixed_36": ["le dossier de Mme ", P("PERSON","de Villepin"), " est complet"],
     "mixed_37": ["Je m'appelle ", P("PERSON","Ana Sofia Rodrigues Pereira"), "."],
     "mixed_38": ["Par ailleurs ", P("PERSON","Benoît Lagarde"), " m'a dit que ", K("France Travail"), " me doit ", K("300 €"), "."],
+    # --- text without useful capitals ---------------------------------------------------------
+    "all_caps": ["BONJOUR, JE M'APPELLE ", P("PERSON", "CATHERINE VAILLANT"), " ET JE SUIS INSCRITE À ",
+                 K("FRANCE TRAVAIL"), ". MON NUMÉRO : ", P("PHONE", "06 12 34 56 78")],
+    "all_caps_signature": ["JE N'AI PAS REÇU MON ALLOCATION DEPUIS ", K("TROIS MOIS"), ". MERCI, ",
+                           P("PERSON", "DOMINIQUE COSTE")],
+    "all_lower": ["bonjour, mon père ", P("PERSON", "laurence garcia"), ", né le ",
+                  P("DATE_OF_BIRTH", "3 mai 1950"), ", touche ", K("l'aah"), "."],
+    "all_lower_signature": ["que dois-je faire ? ", P("PERSON", "renée barthelemy"), ", ",
+                            P("EMAIL", "renee.b@example.fr")],
+    "lower_ids": ["ma carte d'identité n° ", P("FR_ID_CARD", "g2e9cyky4"), " et ma voiture immatriculée ",
+                  P("FR_LICENSE_PLATE", "ab-123-cd")],
+    "crlf": ["Bonjour,\r\nJe suis ", P("PERSON", "Nadia Haddad"), ".\r\nTél : ", P("PHONE", "07 81 22 33 44"),
+             "\r\nCordialement"],
 }
 
 # Messages with no personal data at all: nothing may be masked in them.

@@ -157,3 +157,16 @@ def test_export_bad_arguments(audit, config_file, args, message):
     result = cli("export", "-c", config_file, *args)
     assert result.exit_code == 1 and message in result.stderr
     assert exported_events(audit) == []
+
+
+@pytest.mark.parametrize("command", [["verify"], ["export"]])
+def test_missing_database_is_an_error_and_is_not_created(tmp_path, audit_key, command):
+    missing = tmp_path / "typo" / "plume.db"
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"matrix": {"homeserver": "https://m.example.fr",
+                                               "user_id": "@plume:example.fr"},
+                                    "storage": {"url": f"sqlite:///{missing}"}}))
+    result = cli(*command, "-c", str(path))
+    assert result.exit_code == 1
+    assert "aucun journal d'audit" in result.output
+    assert not missing.exists() and not missing.parent.exists()

@@ -3,8 +3,8 @@
 Reference: état civil wording ("né le", "née le", "date de naissance"). A date is masked only
 when a birth cue comes right before it ("né(e) le", "née à Lyon le", "date de naissance :",
 "DDN") or right after it ("(date de naissance)"); deadlines and appointments stay readable.
-Forms: 03/05/1989, 3-5-89, 3.5.1989, 1er mars 1989, 16 JANVIER 1950, "seize janvier mil neuf
-cent cinquante", "né en 1950".
+Forms: 03/05/1989, 3-5-89, 3.5.1989, 1989-05-03, 1er mars 1989, 16 JANVIER 1950, "seize janvier
+mil neuf cent cinquante", "né en 1950".
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ _WORDS = rf"(?<![\w])(?:{_DAY}\s+{_MONTH}\s+{_YEAR}|{_MONTH}\s+\d{{4}})(?![\w])"
 _YEAR_ONLY = r"(?<![\w])(?:19|20)\d{2}(?![\w])"
 
 _BEFORE = regex.compile(
-    r"(?:\bn[ée]e?s?\b|\bn[ée]\(e\)|\bnaissance\b|\bddn\b|\bnaiss\.|\bn[ée]e?s? \(e\))"
-    r"[^\n.;!?\d]{0,40}?$",
+    r"(?:\bn[ée]e?s?(?:\s?\(e\)|\s?\(e?s?\))?,?\s+(?:à\s+[\w'\- ]{1,40}?,?\s+)?(?:le\s*:?\s*|:\s*)"
+    r"|\b(?:date|lieu et date|jour) de naissance\s*(?:[:\-]\s*)?(?:le\s+)?"
+    r"|\bnaissance\s*(?:[:\-]\s*)?(?:le\s+)?|\bddn\s*:?\s*|\bnaiss\.\s*:?\s*)$",
     regex.IGNORECASE,
 )
 _BEFORE_YEAR = regex.compile(r"\bn[ée]e?s?(?:\(e\))?\s+en\s+$", regex.IGNORECASE)

@@ -14,13 +14,17 @@ from redaction.recognizers.base import FrPatternRecognizer
 
 _NUM = r"(?<![\w,.])\d{1,4}(?:\s?[-/]\s?\d{1,4})?(?:\s?(?:bis|ter|quater|[a-dA-D])(?![\w']))?"
 _STREET = (
-    r"(?:rue|ruelle|avenue|av\.?|boulevard|bd|bld|place|pl\.|chemin|ch\.|impasse|imp\.|all[ée]e|"
-    r"quai|cours|route|rte|square|sq\.|passage|voie|sentier|cit[ée]|r[ée]sidence|lotissement|"
-    r"hameau|lieu[- ]dit|rond[- ]point|esplanade|promenade|faubourg|fbg|mont[ée]e|traverse|villa|"
-    r"parvis|mail|chauss[ée]e|venelle|clos|domaine|quartier|carrefour|c[ôo]te|lev[ée]e|"
-    r"galerie|parc|zone|zac|za|zi|grand[- ]rue|grande[- ]rue|grand'rue|sente|tertre|"
-    r"r[ée]sidences|cour|port|ancien chemin|vieux chemin)"
+    r"(?:rue|ruelle|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|impasse|imp\.|all[ée]e|quai|rte|"
+    r"square|sq\.|sentier|cit[ée]|r[ée]sidence|lotissement|hameau|lieu[- ]dit|rond[- ]point|"
+    r"esplanade|promenade|faubourg|fbg|mont[ée]e|traverse|parvis|chauss[ée]e|venelle|quartier|"
+    r"carrefour|lev[ée]e|zac|za|zi|grand[- ]rue|grande[- ]rue|grand'rue|sente|tertre|"
+    r"r[ée]sidences|ancien chemin|vieux chemin)"
 )
+# Street types that are also ordinary nouns ("3 cours de français", "1 mail", "2 place de parking"):
+# only when the street name that follows is capitalised ("cours Mirabeau", "place de la Mairie").
+_STREET_WEAK = r"(?:place|pl\.|cours|route|passage|voie|villa|mail|clos|domaine|c[ôo]te|galerie|parc|zone|cour|port)"
+_CAPITALISED_NAME = r"(?=[ \n]+(?:(?:de|du|des|de la|de l'|d'|la|le|les|l')[ \n]*)?(?-i:\p{Lu}))"
+
 # Words that end a street name: function words and sentence starters.
 _STOP = (
     r"(?:[àa]|au|aux|et|ou|pour|depuis|mais|dans|en|je|j'|o[ùu]|qui|que|car|avec|sans|chez|sur|"
@@ -28,14 +32,14 @@ _STOP = (
     r"t[ée]l[ée]phone|e-?mail|mail|courriel|pendant|lors|puis|donc|ni|si|on|depuis|cordialement|"
     r"bonjour|pouvez|puis-je|dois-je|comment|quand|code|cp|ville|commune|france)"
 )
-_WORD = r"(?:[^\W\d_][\w'\-]*\.?|\d{1,4}(?!\d))"
+_WORD = r"(?:[^\W\d_][\w'\-]{0,3}\.|[^\W\d_][\w'\-]*|\d{1,4}(?![\d\w]))"
 _NAME = rf"(?:[ \n]+(?!{_STOP}(?![\w'\-])){_WORD}){{1,7}}"
 _COMPLEMENT_KEY = (
     r"(?:b[âa]t(?:iment)?\.?|appt?\.?|appartement|apt\.?|[ée]tage|esc(?:alier)?\.?|porte|"
     r"entr[ée]e|r[ée]sidence|lot\.?|bo[îi]te|bp|cs|tsa)"
 )
 _COMPLEMENT = rf"(?:\s*[,\-]?\s*{_COMPLEMENT_KEY}\s*[\w\-]{{1,12}}(?:\s+(?!{_STOP}(?![\w'\-])){_WORD}){{0,3}})"
-_POSTCODE = r"(?:\s*,?\s*(?:F-)?(?:\d{5}|\d{2} \d{3})(?![\w]))"
+_POSTCODE = r"(?:\s*[,\-]?\s*(?:F-)?\d{5}(?![\w]))"
 _TOWN_WORD = r"(?-i:(?!CEDEX|Cedex)\p{Lu}[\w'\-]*)"
 _TOWN = rf"(?:[ ]+{_TOWN_WORD}(?:[ \-](?:{_TOWN_WORD}|sur|sous|en|le|la|les|de|du|des|l[èe]s|lez|d'\w+)){{0,4}})"
 _CEDEX = r"(?:\s+cedex(?:\s*\d{1,2})?)"
@@ -53,7 +57,8 @@ class FrAddressRecognizer(FrPatternRecognizer):
     PATTERNS = [
         Pattern(
             "number + street type",
-            rf"{_LEADING_COMPLEMENT}{_NUM},?\s+{_STREET}(?![\w]){_NAME}{_COMPLEMENT}*{_BP}?"
+            rf"{_LEADING_COMPLEMENT}{_NUM},?\s+(?:{_STREET}(?![\w])|{_STREET_WEAK}(?![\w]){_CAPITALISED_NAME})"
+            rf"{_NAME}{_COMPLEMENT}*{_BP}?"
             rf"(?:{_POSTCODE}{_TOWN}?{_CEDEX}?)?",
             0.7,
         ),

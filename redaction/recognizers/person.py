@@ -39,8 +39,8 @@ _CAP = r"(?:\p{Lu}'\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+)(?:(?:['\-]\p{Lu}?|\p{Lu})\p{Ll}+
 _WORD = rf"(?<![\w'\-])(?:{_UP}|{_CAP})(?![\w\-])"
 _INIT = r"(?<![\w'\-])\p{Lu}\.(?:[ ]?-?\p{Lu}\.)*"
 _PART = r"(?:de[ ]la|de[ ]l'|de|du|des|van|von|der|den|ben|bin|ibn|el|al|dos|da|di|del|della)"
-_GLUE = rf"(?:[ ]+{_PART}[ ]+|[ ]+d'|[ ]+)"
-SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}(?:{_GLUE}(?:{_INIT}[ ]?)?{_WORD}){{0,5}}")
+_NEXT = rf"(?:(?:[ ]+{_PART}[ ]+|[ ]+)(?:{_INIT}[ ]?)?{_WORD}|[ ]+d'(?:{_UP}|{_CAP})(?![\w\-]))"
+SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}{_NEXT}{{0,5}}")
 _TOKEN = regex.compile(rf"{_INIT}|{_CAP}|{_UP}|{_PART}|d'")
 _IS_UP = regex.compile(rf"^{_UP}$")
 _IS_INIT = regex.compile(rf"^{_INIT}$")
@@ -55,11 +55,11 @@ _CUE = (
     r"cordialement|bien cordialement|sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|"
     r"merci(?: beaucoup| d'avance| par avance)?|bonjour|bonsoir|respectueusement|[àa] l'attention de|"
     r"attn?\s*:|l'enfant|mes enfants|assur[ée]e?|b[ée]n[ée]ficiaire|allocataire|titulaire|famille|"
-    r"n[ée]e|[ée]pouse|veuve|divorc[ée]e|dite?|alias))"
+    r"n[ée]e|[ée]pouse|veuve|divorc[ée]e|dite?|alias|(?:le |du )?dossier de|la situation de|au nom de))"
 )
 _TITLE_BEFORE = regex.compile(_TITLE + r"[ ]+$")
 _CUE_BEFORE = regex.compile(_CUE + r"\s*[,:;\-]?\s*$")
-_CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*(?=((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,2}}))")
+_CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*(?=((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,4}}))")
 _LOWER_SIGNATURE = regex.compile(
     r"(?:^|[.!?]\s+|\n\s*)(\p{Ll}[\p{Ll}'\-]*(?:[ ]+\p{Ll}[\p{Ll}'\-]*){0,2})"
     r"(?=[ ]*[,;][ ]*\S+@|[ ]*[,;]?[ ]*(?:\+|00|0[1-9])[\d .]{8,}|[ ,;]*$)")
@@ -85,6 +85,8 @@ try:
 except ImportError:  # pragma: no cover - spaCy is a hard dependency
     _SPACY_STOP = set()
 _STOP = frozenset(fold(w) for w in _SPACY_STOP) | NOT_NAMES
+# "Saint-Denis", "Sainte-Marie": a place when it opens a sequence (a surname only after a name).
+_SAINT = regex.compile(r"(?i:saint|sainte|st|ste)-")
 _ELISION = regex.compile(r"^(?:j|l|d|m|n|s|t|c|qu)'")
 
 
@@ -139,7 +141,7 @@ class FrPersonRecognizer(LocalRecognizer):
             add(start, end, 0.85)
         for start, end in ner:  # NER alone: keep when its span holds a plausible name core
             core = self._core(text[start:end], start, shouting)
-            if core is not None and not shouting and _plausible_ner_name(text, core) \
+            if core is not None and not shouting and self._plausible_ner_name(text, core) \
                     and not any(s < core[1] and core[3] < e for s, e in spans):
                 add(core[3], core[1], 0.6)
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
@@ -159,7 +161,7 @@ class FrPersonRecognizer(LocalRecognizer):
 
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
         popped = []
-        while tokens and filler(tokens[0][2]):
+        while tokens and (filler(tokens[0][2]) or _SAINT.match(tokens[0][2])):
             popped.append(tokens.pop(0))
         if any(fold(t[2]) in INSTITUTIONS for t in popped):
             return None
@@ -174,6 +176,15 @@ class FrPersonRecognizer(LocalRecognizer):
             lead = token[0]
         return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
 
+    def _plausible_ner_name(self, text: str, core: tuple[int, int, list[str], int]) -> bool:
+        """A spaCy PER with no rule behind it; at a sentence start, not when every word is an
+        ordinary French word ("Carte Vitale n° …")."""
+        names = [w for w in core[2] if fold(w) not in PARTICLES]
+        if not _plausible_ner_name(text, core):
+            return False
+        opens_sentence = _SIGNATURE_START.search(text, max(0, core[0] - 3), core[0]) is not None
+        return not opens_sentence or not all(self._ordinary(w) for w in names)
+
     def _ordinary(self, word: str) -> bool:
         """An ordinary French word that is not also a given name."""
         return fold(word) not in FIRST_NAMES and self.lexicon.is_common(word)
@@ -185,10 +196,15 @@ class FrPersonRecognizer(LocalRecognizer):
         names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
         if _INSTITUTION_BEFORE.search(before):
             return 0.0, False
+        plain_before = text[max(0, start - 40):start]
+        if _TITLE_BEFORE.search(plain_before):
+            return 0.85, False
         if _TITLE_BEFORE.search(before):
             return 0.85, True
         if _lone_ambiguous(names):
             return 0.0, False
+        if _CUE_BEFORE.search(plain_before):  # the particle belongs to the cue ("dossier de")
+            return 0.85, False
         if _CUE_BEFORE.search(before):
             return 0.85, True
         folded = [fold(w) for w in names]
@@ -203,7 +219,7 @@ class FrPersonRecognizer(LocalRecognizer):
                 and _mid_sentence(text, start):
             return 0.6, False
         if any(s < end and start < e for s, e in ner) and \
-                _plausible_ner_name(text, (start, end, words, start)):
+                self._plausible_ner_name(text, (start, end, words, start)):
             return 0.85, False
         if not shouting and len(names) <= 3 and \
                 _SIGNATURE_START.search(text, max(0, start - 3), start) \
@@ -243,7 +259,7 @@ class FrPersonRecognizer(LocalRecognizer):
         words = []
         for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
             f = fold(word.group())
-            if f in PARTICLES and words:
+            if f in PARTICLES or f == "d'":
                 words.append((word, True))
                 continue
             if f in _STOP or len(word.group()) < 2:
@@ -252,6 +268,9 @@ class FrPersonRecognizer(LocalRecognizer):
         while words and (words[-1][1] or (self.lexicon.is_verb_or_adverb(words[-1][0].group())
                                           and fold(words[-1][0].group()) not in FIRST_NAMES)):
             words.pop()
+        while words and words[0][1] and len(words) > 1 and words[1][1] is False \
+                and self._not_a_lower_name(words[1][0].group()):
+            words.pop(0)
         if not any(not particle and not self._not_a_lower_name(w.group()) for w, particle in words):
             return None
         return match.start(1) + words[0][0].start(), match.start(1) + words[-1][0].end()
@@ -273,6 +292,8 @@ class FrPersonRecognizer(LocalRecognizer):
 
 
 def _first_name(folded: str) -> bool:
+    if _SAINT.match(folded):
+        return False
     return folded in FIRST_NAMES or any(p in FIRST_NAMES for p in folded.split("-") if p)
 
 

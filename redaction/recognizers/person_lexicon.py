@@ -32,7 +32,7 @@ justin justine karim karima karine kevin khadija kofi laetitia lamine lea lea le
 leonie leo lina lionel lisa loic lola lou louis louise luc luca lucas lucie lucien lucienne
 lucille ludovic lydie madeleine maelle mael magali malik manon marc marcel marcelle margaux
 margot marguerite maria marianne marie marielle marine marion marius marthe martin martine
-maryse mathilde mathis matthieu maud maurice max maxence maxime mehdi melanie michel michele
+maryse mathilde mathis morgan matthieu maud maurice max maxence maxime mehdi melanie michel michele
 micheline mickael mireille mohamed mohammed monique morgane moussa mustapha myriam nadia nadine
 nathalie nathan nicolas nicole noah noel noemie oceane odette odile olivier olivia oscar pascal
 pascale patrice patricia patrick paul paulette pauline perrine philippe pierre pierrette
