@@ -30,7 +30,7 @@ Details (compatible extensions):
 
 Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NER) -> Presidio
 analyzer with Plume's recognizers and ``FrenchContextEnhancer`` (threshold 0.4) -> drop uncertain
-findings inside organisations / legal references / amounts -> mask every further occurrence of
+findings on organisations / legal references / amounts (``redaction.keep``) -> mask every further occurrence of
 a found name -> known values -> merge overlaps (union, so nothing is left half-masked) ->
 placeholders -> text rebuilt from the original.
 """
@@ -49,9 +49,7 @@ from redaction.context import FrenchContextEnhancer
 from redaction.keep import protected_spans
 from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold, normalize
-from redaction.placeholders import (
-    ENTITY_OF_PREFIX, LOOSE_PLACEHOLDER, PLACEHOLDER, parse, placeholder, value_key,
-)
+from redaction.placeholders import LOOSE_PLACEHOLDER, parse, placeholder, value_key
 from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
@@ -320,6 +318,3 @@ def rehydrate(text: str, mapping: dict[str, str]) -> str:
 
     return LOOSE_PLACEHOLDER.sub(put_back, text)
 
-
-__all__ = ["RedactedSpan", "Redaction", "Redactor", "rehydrate", "resolve_entities",
-           "load_nlp_engine", "ENTITY_OF_PREFIX", "PLACEHOLDER"]

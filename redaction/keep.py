@@ -1,9 +1,10 @@
 """What must stay readable: organisations, legal references, form numbers, amounts.
 
 ``protected_spans(text)`` returns ``[(start, end)]`` of such mentions. The engine drops
-*uncertain* findings (names, context-only numbers, dates) that fall inside one, so "France
-Travail", "CAF de la Gironde", "article L. 262-2" or "cerfa n° 12345*03" are never masked;
-checksum-valid identifiers, e-mails and phone numbers are never dropped.
+*uncertain* findings (names, context-only numbers, dates) that overlap one, and addresses that
+start inside one, so "France Travail", "CAF de la Gironde", "article L. 262-2" or
+"cerfa n° 12345*03" are never masked; checksum-valid identifiers, e-mails, phone numbers and
+passport numbers are never dropped.
 """
 
 from __future__ import annotations

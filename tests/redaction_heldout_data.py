@@ -239,7 +239,9 @@ CASES: dict[str, list] = {
 }
 
 # Messages with no personal data at all: nothing may be masked in them.
-CLEAN_TEXTS = ["Bonjour, Suite à mon passage à la Maison France Services de Villeneuve-sur-Lot, on m'a dit que la Caisse d'Allocations Familiales devait recalculer mes droits. Le Conseil Départemental de la Haute-Garonne m'a envoyé un courrier le 12 mars. Pouvez-vous m'aider ? Merci beaucoup.",
+CLEAN_TEXTS = [
+    "Je demande l'Allocation de Solidarité aux Personnes Âgées depuis mars.",
+    "Ma demande de Prime d'Activité et de Complémentaire Santé Solidaire est en cours.","Bonjour, Suite à mon passage à la Maison France Services de Villeneuve-sur-Lot, on m'a dit que la Caisse d'Allocations Familiales devait recalculer mes droits. Le Conseil Départemental de la Haute-Garonne m'a envoyé un courrier le 12 mars. Pouvez-vous m'aider ? Merci beaucoup.",
 "Objet : Demande de RSA\nMadame, Monsieur,\nJe vous écris car ma demande de Revenu de Solidarité Active a été refusée. Selon la Loi du 1er décembre 2008, j'y ai droit. J'ai contacté le Défenseur des Droits et l'Assurance Maladie. Bien à vous.",
 "Mon Allocation Personnalisée au Logement a baissé. J'habite à Saint-Pierre-des-Corps. La Mutualité Sociale Agricole ne répond pas.",
 "Le Tribunal Judiciaire de Bobigny m'a convoqué pour le 3 avril 2026 à 9 h. Je vis à Aubervilliers depuis 2015.",

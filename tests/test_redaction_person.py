@@ -62,6 +62,15 @@ def test_capitalised_words_that_are_not_names(redactor, text):
     assert "PERSON" not in masked(redactor, text).values(), redactor.redact(text).text
 
 
+@pytest.mark.parametrize("text, masked_text", [
+    ("Je soussigné Paul Lefèvre certifie.", "Je soussigné [NOM_1] certifie."),
+    ("Famille Nguyen, 3 enfants.", "Famille [NOM_1], 3 enfants."),
+    ("Je soussignée Annick Lenoir atteste sur l'honneur.", "Je soussignée [NOM_1] atteste sur l'honneur."),
+])
+def test_words_around_a_name_stay_readable(redactor, text, masked_text):
+    assert redactor.redact(text).text == masked_text
+
+
 def test_titles_and_greetings_stay_readable(redactor):
     red = redactor.redact("Bonjour Madame Dupuis, merci Monsieur Durand.")
     assert red.text == "Bonjour Madame [NOM_1], merci Monsieur [NOM_2]."

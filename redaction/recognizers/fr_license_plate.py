@@ -6,13 +6,11 @@ format number, letters, département. Upper-case only, so "de 100 et" is never a
 
 from __future__ import annotations
 
-import regex
 from presidio_analyzer import Pattern
 
 from redaction.recognizers.base import CASE_SENSITIVE, NA, NB, FrPatternRecognizer
 
 _L = r"[A-HJ-NP-TV-Z]"
-_SIV_LETTERS = regex.compile(r"[IOU]")
 
 
 class FrLicensePlateRecognizer(FrPatternRecognizer):

@@ -133,11 +133,13 @@ class FrPersonRecognizer(LocalRecognizer):
             score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
             if score:
                 add(cue_at if cued else lead, end, score)
+        # spaCy's part-of-speech tags are only trusted where the text has normal capitals.
+        pos = {} if shouting or _mostly_lower(text) else _pos_by_start(nlp_artifacts)
         lowered = text.lower()
         if shouting and len(lowered) == len(text):
-            for start, end in self._lowercase_names(lowered):
+            for start, end in self._lowercase_names(lowered, pos):
                 add(start, end, 0.85)
-        for start, end in self._lowercase_names(text):
+        for start, end in self._lowercase_names(text, pos):
             add(start, end, 0.85)
         for start, end in ner:  # NER alone: keep when its span holds a plausible name core
             core = self._core(text[start:end], start, shouting)
@@ -177,13 +179,16 @@ class FrPersonRecognizer(LocalRecognizer):
         return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
 
     def _plausible_ner_name(self, text: str, core: tuple[int, int, list[str], int]) -> bool:
-        """A spaCy PER with no rule behind it; at a sentence start, not when every word is an
-        ordinary French word ("Carte Vitale n° …")."""
+        """A spaCy PER with no rule behind it, unless its words are all ordinary French words
+        ("Carte Vitale", "Allocation de Solidarité") other than a lone mid-sentence surname."""
         names = [w for w in core[2] if fold(w) not in PARTICLES]
         if not _plausible_ner_name(text, core):
             return False
+        if not all(self._ordinary(w) for w in names):
+            return True
+        # only ordinary words: a single one mid-sentence is a surname ("le dossier de Barbier")
         opens_sentence = _SIGNATURE_START.search(text, max(0, core[0] - 3), core[0]) is not None
-        return not opens_sentence or not all(self._ordinary(w) for w in names)
+        return len(names) == 1 and not opens_sentence
 
     def _ordinary(self, word: str) -> bool:
         """An ordinary French word that is not also a given name."""
@@ -227,21 +232,21 @@ class FrPersonRecognizer(LocalRecognizer):
             return 0.6, False
         return 0.0, False
 
-    def _lowercase_names(self, text: str) -> list[tuple[int, int]]:
+    def _lowercase_names(self, text: str, pos: dict[int, str]) -> list[tuple[int, int]]:
         """Names written without capitals (all lower case, or ALL CAPS lowered): after a strong
         cue ("je m'appelle …"); after a title or cue, when one of the words is not an ordinary
         French word or is a given name; a given name and the next word."""
         out = []
         for match in _STRONG_CUE.finditer(text):
-            span = _leading_words(match, 1, lambda w: fold(w) in _STOP)
+            span = self._cued_words(match, pos, require_unusual=False)
             if span:
                 out.append(span)
         for match in _CUED_LOWER.finditer(text):
-            span = self._cued_words(match)
+            span = self._cued_words(match, pos)
             if span:
                 out.append(span)
         for match in _LOWER_SIGNATURE.finditer(text):
-            span = self._cued_words(match)
+            span = self._cued_words(match, pos)
             if span:
                 out.append(span)
         words = list(_LOWER_WORD.finditer(text))
@@ -249,13 +254,22 @@ class FrPersonRecognizer(LocalRecognizer):
             nxt = words[i + 1]
             if fold(word.group()) in FIRST_NAMES and not self.lexicon.is_common(word.group()) \
                     and text[word.end():nxt.start()] == " " and fold(nxt.group()) not in _STOP \
-                    and not self.lexicon.is_verb_or_adverb(nxt.group()):
+                    and not self._verb(nxt.group(), nxt.start(), pos):
                 out.append((word.start(), nxt.end()))
         return out
 
-    def _cued_words(self, match: regex.Match) -> Optional[tuple[int, int]]:
-        """Up to three words after a cue, particles allowed inside, verbs and adverbs trimmed at
-        the end; kept when one of them is a given name or not an ordinary word."""
+    def _verb(self, word: str, start: int, pos: dict[int, str]) -> bool:
+        """A verb or an adverb: by the lexicon, or by spaCy's tag for a word the lexicon knows
+        (spaCy tags unknown lower-case surnames as verbs too often to be trusted alone)."""
+        if self.lexicon.is_verb_or_adverb(word):
+            return True
+        return pos.get(start) in ("VERB", "AUX", "ADV") and self.lexicon.is_common(word)
+
+    def _cued_words(self, match: regex.Match, pos: dict[int, str], require_unusual: bool = True
+                    ) -> Optional[tuple[int, int]]:
+        """The words after a cue up to a function word, particles allowed inside, verbs and
+        adverbs trimmed at the end; kept when one of them is a given name or not an ordinary
+        word (``require_unusual``; a strong cue such as "je m'appelle" needs no such proof)."""
         words = []
         for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
             f = fold(word.group())
@@ -265,13 +279,18 @@ class FrPersonRecognizer(LocalRecognizer):
             if f in _STOP or len(word.group()) < 2:
                 break
             words.append((word, False))
-        while words and (words[-1][1] or (self.lexicon.is_verb_or_adverb(words[-1][0].group())
-                                          and fold(words[-1][0].group()) not in FIRST_NAMES)):
+        base = match.start(1)
+        while words and (words[-1][1] or (
+                self._verb(words[-1][0].group(), base + words[-1][0].start(), pos)
+                and fold(words[-1][0].group()) not in FIRST_NAMES)):
             words.pop()
         while words and words[0][1] and len(words) > 1 and words[1][1] is False \
                 and self._not_a_lower_name(words[1][0].group()):
             words.pop(0)
-        if not any(not particle and not self._not_a_lower_name(w.group()) for w, particle in words):
+        if not any(not particle for _, particle in words):
+            return None
+        if require_unusual and not any(not particle and not self._not_a_lower_name(w.group())
+                                       for w, particle in words):
             return None
         return match.start(1) + words[0][0].start(), match.start(1) + words[-1][0].end()
 
@@ -321,14 +340,9 @@ def _lone_ambiguous(words: list[str]) -> bool:
     return len(names) == 1 and fold(names[0]) in AMBIGUOUS
 
 
-def _leading_words(match: regex.Match, group: int, stop) -> Optional[tuple[int, int]]:
-    """The words of ``match.group(group)`` up to the first one for which ``stop`` is true."""
-    end = None
-    for word in regex.finditer(r"[\p{L}'\-]+", match.group(group)):
-        if stop(word.group()) or len(word.group()) < 2:
-            break
-        end = match.start(group) + word.end()
-    return (match.start(group), end) if end else None
+def _pos_by_start(nlp_artifacts: Optional[NlpArtifacts]) -> dict[int, str]:
+    doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
+    return {t.idx: t.pos_ for t in doc} if doc is not None else {}
 
 
 def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, int]]:
@@ -336,6 +350,11 @@ def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, 
         return []
     return [(e.start_char, e.end_char) for e in nlp_artifacts.entities
             if e.label_ in ("PER", "PERSON") and not any(c.isdigit() for c in e.text)]
+
+
+def _mostly_lower(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) < 0.02 * len(letters)
 
 
 def _mostly_upper(text: str) -> bool:

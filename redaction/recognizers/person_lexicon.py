@@ -63,7 +63,7 @@ controleuse receveur percepteur notaire avocat avocate huissier medecin assistan
 
 # Capitalised words that start sentences or name things, never people.
 NOT_NAMES = frozenset("""
-bonjour bonsoir salut madame monsieur mademoiselle messieurs mesdames merci cordialement
+bonjour bonsoir salut famille madame monsieur mademoiselle messieurs mesdames merci cordialement
 cordiales salutations sincerement respectueusement bien objet re tel tél telephone portable
 mobile email mail courriel adresse nom prenom date lieu signature pj piece pieces jointe
 jointes ps nb urgent important attention rappel question reponse demande dossier numero
