@@ -94,15 +94,6 @@ def already_decided(kind: str) -> Message:
     return notice(f"Cette question a déjà été {done.get(kind, 'traitée')} : rien n'a été changé.")
 
 
-def blocked(entity_types: list[str]) -> Message:
-    labels = ", ".join(sorted({ENTITY_LABELS.get(t, t) for t in entity_types}))
-    return notice(
-        "Par précaution, rien n'a été envoyé au modèle : des données personnelles restent "
-        f"visibles après masquage ({labels}). Retirez-les ou remplacez-les (par ex. « mon "
-        "numéro »), puis collez à nouveau la question."
-    )
-
-
 def draft_failed(user_message: str) -> Message:
     return notice(f"{user_message}\nRéagissez avec 🔄 (ou tapez !regenerer) pour réessayer.")
 

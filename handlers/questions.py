@@ -18,6 +18,7 @@ from handlers import messages
 from handlers.base import Messenger, SendError
 from handlers.pending import PendingValues
 from redaction import Redactor, rehydrate
+from redaction.guard import leak_message
 from storage.models import Draft, Question, utcnow
 from storage.store import Store
 
@@ -62,7 +63,7 @@ class QuestionHandler:
             log.info("question.redacted", question_id=question.id, entities=redaction.counts(),
                      blocked=bool(leaks))
             if leaks:
-                await self.messenger.send_notice(event.room_id, *messages.blocked(leaks),
+                await self.messenger.send_notice(event.room_id, *messages.notice(leak_message(leaks)),
                                                  reply_to=event.event_id)
                 return
             self.pending.remember(question.id, redaction.mapping)

@@ -9,8 +9,10 @@ from datetime import datetime, timezone
 import aiohttp
 import pytest
 
+from bot.config import RedactionConfig
 from handlers import messages
 from handlers.base import SendError
+from redaction import Redactor
 from storage.models import Decision, Question
 from sqlmodel import select
 
@@ -334,3 +336,19 @@ async def test_rate_limited_bot_waits_and_delivers_everything(plume_factory, age
     _, draft = await paste(agent, room_id)
     await buttons(agent, room_id, draft.event_id)  # draft and its 4 reactions, all delivered
     assert any("429" in r.getMessage() for r in caplog.records)  # the limit was really hit
+
+
+async def test_leak_guard_sends_nothing_when_an_identifier_remains(plume_factory, agent_factory,
+                                                                   fake_llm):
+    """With redaction narrowed to names, the NIR, IBAN, phone and e-mail stay: nothing goes out."""
+    names_only = RedactionConfig(entities=["PERSON"])
+    plume = await plume_factory(redaction=names_only.model_dump(), redactor_=Redactor(names_only))
+    agent = await agent_factory("agent")
+    room_id = await open_dm(agent, plume)
+    event_id = await agent.send_text(room_id, QUESTION)
+    refusal = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id)
+    assert "rien envoyé au modèle" in refusal.body and "IBAN" in refusal.body
+    assert not fake_llm.requests
+    assert "question.blocked" in plume.audit_kinds() and "draft.generated" not in plume.audit_kinds()
+    with plume.bot.db.session() as s:
+        assert s.exec(select(Question)).one().redacted_text == ""
