@@ -352,3 +352,17 @@ async def test_leak_guard_sends_nothing_when_an_identifier_remains(plume_factory
     assert "question.blocked" in plume.audit_kinds() and "draft.generated" not in plume.audit_kinds()
     with plume.bot.db.session() as s:
         assert s.exec(select(Question)).one().redacted_text == ""
+
+
+async def test_undecryptable_message_asks_to_send_again(plume, agent_factory):
+    """A message whose room key never reaches the bot: after the wait, the agent is told."""
+    agent = await agent_factory("agent")
+    room_id = await open_dm(agent, plume)
+    client = agent.client
+    for device in client.device_store.active_user_devices(plume.user_id):
+        client.blacklist_device(device)  # the agent's client withholds the key from the bot
+    client.invalidate_outbound_session(room_id)
+    resp = await client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": QUESTION},
+                                  ignore_unverified_devices=True)
+    reply = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == resp.event_id)
+    assert "pas pu déchiffrer" in reply.body
