@@ -56,10 +56,6 @@ class Store:
         except IntegrityError:
             return False
 
-    def is_handled(self, event_id: str) -> bool:
-        with self.db.session() as s:
-            return s.get(HandledEvent, event_id) is not None
-
     # -- questions and drafts -----------------------------------------------------------------
 
     def question_for_event(self, event_id: str) -> Question | None:
