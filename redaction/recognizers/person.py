@@ -50,7 +50,7 @@ _TITLE = (r"(?:(?<![\w])(?:M|MM|Mr|Mme|Mmes|Mlle|Melle|Me|Dr|Pr)\.?|(?i:\b(?:mon
           r"mademoiselle|ma[îi]tre|docteur|professeur|mme|mlle|mr)\b\.?))")
 _CUE = (
     r"(?i:\b(?:je m'appelle|je me nomme|je me pr[ée]nomme|mon nom est|mon nom c'est|"
-    r"nom(?: de famille)?\s*:|pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|"
+    r"nom(?: de famille| de naissance| d'usage| de jeune fille| marital| d'[ée]pouse| patronymique)?\s*:|pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|"
     r"sign[ée]e?|soussign[ée]e?|(?:mon|ma|notre|son|sa|leur|votre) (?:" + KINSHIP + r")|"
     r"cordialement|bien cordialement|sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|"
     r"merci(?: beaucoup| d'avance| par avance)?|bonjour|bonsoir|respectueusement|[àa] l'attention de|"
@@ -58,13 +58,16 @@ _CUE = (
     r"n[ée]e|[ée]pouse|veuve|divorc[ée]e|dite?|alias|(?:le |du )?dossier de|la situation de|au nom de))"
 )
 _TITLE_BEFORE = regex.compile(_TITLE + r"[ ]+$")
+# "Monsieur le Maire", "Madame la Sous-Préfète": a title and a lower-case article introduce a
+# function, not a name.
+_FUNCTION_BEFORE = regex.compile(_TITLE + r"[ ]+(?:le|la|l')[ ]*$")
 _CUE_BEFORE = regex.compile(_CUE + r"\s*[,:;\-]?\s*$")
 _CUED_LOWER = regex.compile(rf"(?:{_TITLE}|{_CUE})(?![\w'])[ ]*[,:;\-]?[ ]*(?=((?:\p{{Ll}}[\p{{Ll}}'\-]*)(?:[ ]+\p{{Ll}}[\p{{Ll}}'\-]*){{0,4}}))")
 _LOWER_SIGNATURE = regex.compile(
     r"(?:^|[.!?]\s+|\n\s*)(\p{Ll}[\p{Ll}'\-]*(?:[ ]+\p{Ll}[\p{Ll}'\-]*){0,2})"
     r"(?=[ ]*[,;][ ]*\S+@|[ ]*[,;]?[ ]*(?:\+|00|0[1-9])[\d .]{8,}|[ ,;]*$)")
 _STRONG_CUE = regex.compile(
-    r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille)?\s*:|pr[ée]noms?\s*:|"
+    r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille| de naissance| d'usage| de jeune fille| marital| d'[ée]pouse| patronymique)?\s*:|pr[ée]noms?\s*:|"
     r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
     r"((?:[\p{L}'\-]+)(?:[ ]+[\p{L}'\-]+){0,3})"
 )
@@ -75,6 +78,10 @@ _INSTITUTION_BEFORE = regex.compile(
     r"(?i:\b(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
     r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)\s+"
     r"(?:de\s+|du\s+|des\s+|d')?)$")
+# Parts of speech of an ordinary word that opens a sentence before a name ("Appelez", "Hier").
+_NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "INTJ", "SCONJ", "CCONJ", "PRON", "DET"})
+# What joins the names of a list: "Léa, Hugo et Chloé", "Paul ou Marie".
+_LIST_JOIN = regex.compile(r"[ ]*(?:,[ ]*(?:(?:et|ou)[ ]+)?|(?:et|ou|&)[ ]+)")
 _SIGNATURE_START = regex.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 _SIGNATURE_AFTER = regex.compile(
     r"(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
@@ -123,37 +130,42 @@ class FrPersonRecognizer(LocalRecognizer):
         def add(start: int, end: int, score: float) -> None:  # overlaps are merged by the engine
             spans[(start, end)] = max(score, spans.get((start, end), 0.0))
 
-        for match in SEQUENCE.finditer(text):
-            core = self._core(match.group(), match.start(), shouting)
-            if core is None:
-                continue
-            start, end, words, lead = core
-            lower_lead = _LEAD_PARTICLE.search(text, max(0, lead - 8), lead)
-            cue_at = lower_lead.start() if lower_lead and lead == start else lead
-            score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
-            if score:
-                add(cue_at if cued else lead, end, score)
         # spaCy's part-of-speech tags are only trusted where the text has normal capitals.
         pos = {} if shouting or _mostly_lower(text) else _pos_by_start(nlp_artifacts)
+        for match in SEQUENCE.finditer(text):
+            for piece, offset in _split_at_titles(match.group(), match.start()):
+                core = self._core(piece, offset, shouting, pos)
+                if core is None:
+                    continue
+                start, end, words, lead = core
+                lower_lead = _LEAD_PARTICLE.search(text, max(0, lead - 8), lead)
+                cue_at = lower_lead.start() if lower_lead and lead == start else lead
+                score, cued = self._rule_score(text, start, end, words, shouting, ner, cue_at)
+                if score:
+                    add(cue_at if cued else lead, end, score)
         lowered = text.lower()
         if shouting and len(lowered) == len(text):
             for start, end in self._lowercase_names(lowered, pos):
                 add(start, end, 0.85)
         for start, end in self._lowercase_names(text, pos):
             add(start, end, 0.85)
-        for start, end in ner:  # NER alone: keep when its span holds a plausible name core
-            core = self._core(text[start:end], start, shouting)
-            if core is not None and not shouting and self._plausible_ner_name(text, core) \
-                    and not any(s < core[1] and core[3] < e for s, e in spans):
-                add(core[3], core[1], 0.6)
+        for ner_start, ner_end in ner:  # NER alone: keep when its span holds a plausible name core
+            for piece, offset in _split_at_titles(text[ner_start:ner_end], ner_start):
+                core = self._core(piece, offset, shouting, pos)
+                if core is not None and not shouting and self._plausible_ner_name(text, core) \
+                        and not any(s < core[1] and core[3] < e for s, e in spans):
+                    add(core[3], core[1], 0.6)
+        for start, end in _listed_given_names(text, list(spans)):
+            add(start, end, 0.6)
         return [self._result(s, e, score) for (s, e), score in sorted(spans.items())]
 
     # -- rules --------------------------------------------------------------------------------
 
-    def _core(self, piece: str, offset: int, shouting: bool
+    def _core(self, piece: str, offset: int, shouting: bool, pos: dict[int, str]
               ) -> Optional[tuple[int, int, list[str], int]]:
         """Trim fillers (titles, greetings, acronyms, particles; in ALL-CAPS text also ordinary
-        words) off both ends of a word sequence.
+        words) off both ends of a word sequence, and the capitalised verbs and adverbs that open
+        it ("Appelez", "Voir", "Hier" Jean Dupont).
 
         Returns (start, end, words, lead): ``lead`` is where the core starts once the particles
         just before it are given back ("BEN YOUSSEF Leila", "Du Diaz", "DE LA MARTINEAU").
@@ -163,7 +175,8 @@ class FrPersonRecognizer(LocalRecognizer):
 
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(piece)]
         popped = []
-        while tokens and (filler(tokens[0][2]) or _SAINT.match(tokens[0][2])):
+        while tokens and (filler(tokens[0][2]) or _SAINT.match(tokens[0][2])
+                          or self._opening_word(tokens[0][2], pos.get(offset + tokens[0][0]))):
             popped.append(tokens.pop(0))
         if any(fold(t[2]) in INSTITUTIONS for t in popped):
             return None
@@ -177,6 +190,12 @@ class FrPersonRecognizer(LocalRecognizer):
                 break
             lead = token[0]
         return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
+
+    def _opening_word(self, word: str, tag: Optional[str]) -> bool:
+        """A capitalised ordinary word that spaCy tags as no noun ("Contactez", "Voir", "Hier",
+        "Aujourd'hui"): it opens the sentence, it is no part of the name after it."""
+        return tag in _NOT_NAME_POS and not _IS_UP.match(word) and fold(word) not in FIRST_NAMES \
+            and self.lexicon.is_common(word)
 
     def _plausible_ner_name(self, text: str, core: tuple[int, int, list[str], int]) -> bool:
         """A spaCy PER with no rule behind it, unless its words are all ordinary French words
@@ -199,7 +218,7 @@ class FrPersonRecognizer(LocalRecognizer):
         """(score, whether a title or cue fired); score 0 when no rule fires."""
         before = text[max(0, cue_at - 40):cue_at]
         names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
-        if _INSTITUTION_BEFORE.search(before):
+        if _INSTITUTION_BEFORE.search(before) or _FUNCTION_BEFORE.search(text, max(0, start - 40), start):
             return 0.0, False
         plain_before = text[max(0, start - 40):start]
         if _TITLE_BEFORE.search(plain_before):
@@ -321,13 +340,53 @@ def _plausible_ner_name(text: str, core: tuple[int, int, list[str], int]) -> boo
     not open a sentence (spaCy often tags "Veuillez" or a BIC as a person)."""
     start, _, words, _ = core
     names = [w for w in words if fold(w) not in PARTICLES]
-    if _INSTITUTION_BEFORE.search(text, max(0, start - 40), start):
+    if _INSTITUTION_BEFORE.search(text, max(0, start - 40), start) \
+            or _FUNCTION_BEFORE.search(text, max(0, start - 40), start):
         return False
     if len(names) >= 2:
         return True
     if len(names) != 1 or _IS_UP.match(names[0]) or _lone_ambiguous(names):
         return False
     return _mid_sentence(text, start) and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
+
+
+def _split_at_titles(piece: str, offset: int) -> list[tuple[str, int]]:
+    """Cut a word sequence before each title inside it: the words before a title are no part of
+    the name it introduces ("Appelez | M. Martin", "Voir | Mme Garnier"). "M." after a given
+    name is an initial ("Anne M. Durand"). Returns [(sub-piece, offset)]."""
+    tokens = list(_TOKEN.finditer(piece))
+    cuts = [0]
+    for before, token in zip(tokens, tokens[1:]):
+        word = token.group()
+        if fold(word).rstrip(".") not in TITLES:
+            continue
+        if _IS_INIT.match(word) and _first_name(fold(before.group())):
+            continue
+        cuts.append(token.start())
+    cuts.append(len(piece))
+    return [(piece[a:b], offset + a) for a, b in zip(cuts, cuts[1:])]
+
+
+def _listed_given_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Given names listed with a name already found ("mes enfants : Léa, Hugo et Chloé"), even
+    where they open a sentence or follow a colon."""
+    found = sorted(spans)
+    out: list[tuple[int, int]] = []
+    candidates = [m for m in regex.finditer(_WORD, text)
+                  if not _IS_UP.match(m.group()) and _first_name(fold(m.group()))]
+    grew = True
+    while grew:
+        grew = False
+        for m in candidates:
+            start, end = m.span()
+            if any(s < end and start < e for s, e in found):
+                continue
+            if any(_LIST_JOIN.fullmatch(text, e, start) for _, e in found if e < start) \
+                    or any(_LIST_JOIN.fullmatch(text, end, s) for s, _ in found if s > end):
+                found.append((start, end))
+                out.append((start, end))
+                grew = True
+    return out
 
 
 def _mid_sentence(text: str, start: int) -> bool:
