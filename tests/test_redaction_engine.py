@@ -191,3 +191,39 @@ def test_scoring_counts_partial_cover_as_leak_and_overlap_as_damage():
     scores = Scores()
     score_document(scores, doc, [(3, 5, "X"), (1, 2, "Y")])
     assert scores.leaked["X"] == 1 and scores.damaged["K"] == 1 and scores.false_positives["Y"] == 1
+
+
+def test_redact_jsonl_bad_lines_get_numbered_whole_errors_and_the_run_goes_on(monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from redaction import streams
+
+    monkeypatch.setattr(streams, "Redactor", lambda config=None: shared_redactor())
+    lines = [
+        b'{"id": "ok1", "text": "T\xc3\xa9l 07 98 76 54 32"}',
+        b'{"id": "tab", "text": "a\tb"}',                     # raw control character
+        b'',
+        b'{"id": "x", "text": ',                             # cut short
+        b'"just a string"',
+        b'{"id": 7}',
+        b'{"id": "n", "text": ["a"]}',
+        b'{"id": "bad", "text": "caf\xe9"}',                  # Latin-1, not UTF-8
+        b'\xef\xbb\xbf{"id": "bom", "text": "Rien."}',       # BOM
+        b'{"id": "ok2", "text": "Rien \xc3\xa0 masquer."}',
+    ]
+    result = CliRunner().invoke(app, ["redact", "--jsonl"], input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["ok1", None, None, None, 7, "n", None, "bom", "ok2"]
+    assert out[0]["redacted"] == "Tél [TELEPHONE_1]"
+    errors = [o.get("error") for o in out]
+    column = lines[1].index(b"\t") + 1
+    assert errors[1] == f"ligne 2 : JSON invalide (Invalid control character at: line 1 column {column})"
+    assert errors[2].startswith("ligne 4 : JSON invalide (Expecting value: line 1 column ")
+    assert errors[3].startswith("ligne 5 : ") and "objet JSON" in errors[3]
+    assert errors[4] == 'ligne 6 : champ "text" manquant'
+    assert errors[5] == 'ligne 7 : le champ "text" doit être une chaîne (reçu : liste)'
+    assert errors[6].startswith("ligne 8 : texte non UTF-8")
+    assert out[7] == {"id": "bom", "redacted": "Rien.", "spans": []}
+    assert out[8] == {"id": "ok2", "redacted": "Rien à masquer.", "spans": []}

@@ -11,12 +11,17 @@ no second spaCy pass) completed by rules for what the model misses in pasted mes
   included ("Jean de La Fontaine", "Marie-Hélène N'Diaye", "BEN YOUSSEF Leila");
 * initials ("J. Dupont", "J.-P. Martin");
 * a signature: a name alone before an e-mail, a phone number or the end of the message;
+* a given name listed with a name already found ("mes enfants : Léa, Hugo et Chloé");
 * in text without useful capitals (ALL CAPS, all lower case): words after a title or cue, or
   after a known given name, that are not ordinary French words (``redaction.lexicon``).
 
-Titles, greetings, acronyms (CAF, RSA…) and institutions named after people ("Collège Jean
-Moulin") stay readable. Once a name is found, ``redaction.engine`` masks every further
-occurrence of it and of its words.
+A name never takes in the word before it: a capitalised word sequence is cut before each title
+("Appelez | M. Martin") and loses the verbs and adverbs that open it ("Contactez", "Voir",
+"Hier" Jean Dupont; by spaCy's part-of-speech tag and the lexicon). Titles, functions ("Monsieur
+le Maire", "Madame la Sous-Préfète"), greetings, acronyms (CAF, RSA…) and places or bodies named
+after people ("Collège Jean Moulin", "rue Victor Hugo") stay readable. Once a name is found,
+``redaction.engine`` masks every further occurrence of it and of its words, except inside such
+a place name (``institution_names``).
 """
 
 from __future__ import annotations
@@ -48,9 +53,11 @@ _LOWER_WORD = regex.compile(r"(?<![\w'\-])\p{Ll}[\p{Ll}'\-]*\p{Ll}(?![\w\-])")
 
 _TITLE = (r"(?:(?<![\w])(?:M|MM|Mr|Mme|Mmes|Mlle|Melle|Me|Dr|Pr)\.?|(?i:\b(?:monsieur|madame|"
           r"mademoiselle|ma[îi]tre|docteur|professeur|mme|mlle|mr)\b\.?))")
+# Form fields: "Nom de naissance :", "Nom d'usage :", "Nom de jeune fille :"…
+_NAME_KIND = r"(?: de famille| de naissance| d'usage| de jeune fille| marital| d'[ée]pouse| patronymique)"
 _CUE = (
     r"(?i:\b(?:je m'appelle|je me nomme|je me pr[ée]nomme|mon nom est|mon nom c'est|"
-    r"nom(?: de famille| de naissance| d'usage| de jeune fille| marital| d'[ée]pouse| patronymique)?\s*:|pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|"
+    r"nom" + _NAME_KIND + r"?\s*:|pr[ée]noms?\s*:|nom et pr[ée]nom\s*:|je suis|c'est|de la part de|"
     r"sign[ée]e?|soussign[ée]e?|(?:mon|ma|notre|son|sa|leur|votre) (?:" + KINSHIP + r")|"
     r"cordialement|bien cordialement|sinc[èe]rement|salutations(?: distingu[ée]es)?|bien [àa] vous|"
     r"merci(?: beaucoup| d'avance| par avance)?|bonjour|bonsoir|respectueusement|[àa] l'attention de|"
@@ -67,17 +74,22 @@ _LOWER_SIGNATURE = regex.compile(
     r"(?:^|[.!?]\s+|\n\s*)(\p{Ll}[\p{Ll}'\-]*(?:[ ]+\p{Ll}[\p{Ll}'\-]*){0,2})"
     r"(?=[ ]*[,;][ ]*\S+@|[ ]*[,;]?[ ]*(?:\+|00|0[1-9])[\d .]{8,}|[ ,;]*$)")
 _STRONG_CUE = regex.compile(
-    r"(?i:je m'appelle|je me nomme|mon nom est|nom(?: de famille| de naissance| d'usage| de jeune fille| marital| d'[ée]pouse| patronymique)?\s*:|pr[ée]noms?\s*:|"
+    r"(?i:je m'appelle|je me nomme|mon nom est|nom" + _NAME_KIND + r"?\s*:|pr[ée]noms?\s*:|"
     r"nom et pr[ée]nom\s*:|je soussign[ée]e?)\s*:?[ ]*"
     r"((?:[\p{L}'\-]+)(?:[ ]+[\p{L}'\-]+){0,3})"
 )
 _LEAD_PARTICLE = regex.compile(r"(?<![\w'])(?:de la |de l'|de |du |des |d'|le |la |ben |el |al |da |dos |van |von |di )$")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 _PLACE_BEFORE = regex.compile(r"(?i:\b(?:à|a|au|aux|en|vers|sur|habite|quartier)\s+)$")
+_INSTITUTION_WORD = (
+    r"(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
+    r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)")
+# "Collège Jean Moulin", "l'école Jules Ferry", "rue Victor Hugo", "Maison de Jeanne": a name
+# right after such a word names the place. With "de" only when the word is capitalised: "la
+# maison de Paul Girard", "à la place de Marie Dupont" are people.
 _INSTITUTION_BEFORE = regex.compile(
-    r"(?i:\b(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
-    r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)\s+"
-    r"(?:de\s+|du\s+|des\s+|d')?)$")
+    rf"(?:(?i:\b{_INSTITUTION_WORD})\s+"
+    rf"|\b(?=\p{{Lu}})(?i:{_INSTITUTION_WORD})\s+(?i:de\s+|du\s+|des\s+|d'))$")
 # Parts of speech of an ordinary word that opens a sentence before a name ("Appelez", "Hier").
 _NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "INTJ", "SCONJ", "CCONJ", "PRON", "DET"})
 # What joins the names of a list: "Léa, Hugo et Chloé", "Paul ou Marie".
@@ -97,10 +109,16 @@ _SAINT = regex.compile(r"(?i:saint|sainte|st|ste)-")
 _ELISION = regex.compile(r"^(?:j|l|d|m|n|s|t|c|qu)'")
 
 
+def _is_particle(word: str) -> bool:
+    """A name particle token: "de", "d'", "van", and the two-word "de la", "de l'"."""
+    parts = fold(word).replace("'", "' ").split()
+    return bool(parts) and all(p in PARTICLES or p == "l'" for p in parts)
+
+
 def _is_filler(word: str) -> bool:
     """A word that cannot be (part of) a name core on its own edge."""
     f = fold(word)
-    if f in PARTICLES or f == "d'" or f.rstrip(".") in TITLES or f in FUNCTIONS:
+    if _is_particle(word) or f.rstrip(".") in TITLES or f in FUNCTIONS:
         return True
     if f in _STOP or f in INSTITUTIONS or _ELISION.sub("", f) in _STOP:
         return True
@@ -186,7 +204,7 @@ class FrPersonRecognizer(LocalRecognizer):
             return None
         lead = tokens[0][0]
         for token in reversed(popped):
-            if fold(token[2]) not in PARTICLES and token[2] != "d'":
+            if not _is_particle(token[2]):
                 break
             lead = token[0]
         return offset + tokens[0][0], offset + tokens[-1][1], [t[2] for t in tokens], offset + lead
@@ -200,7 +218,7 @@ class FrPersonRecognizer(LocalRecognizer):
     def _plausible_ner_name(self, text: str, core: tuple[int, int, list[str], int]) -> bool:
         """A spaCy PER with no rule behind it, unless its words are all ordinary French words
         ("Carte Vitale", "Allocation de Solidarité") other than a lone mid-sentence surname."""
-        names = [w for w in core[2] if fold(w) not in PARTICLES]
+        names = [w for w in core[2] if not _is_particle(w)]
         if not _plausible_ner_name(text, core):
             return False
         if not all(self._ordinary(w) for w in names):
@@ -217,8 +235,9 @@ class FrPersonRecognizer(LocalRecognizer):
                     ner: list[tuple[int, int]], cue_at: int) -> tuple[float, bool]:
         """(score, whether a title or cue fired); score 0 when no rule fires."""
         before = text[max(0, cue_at - 40):cue_at]
-        names = [w for w in words if fold(w) not in PARTICLES and w != "d'"]
-        if _INSTITUTION_BEFORE.search(before) or _FUNCTION_BEFORE.search(text, max(0, start - 40), start):
+        names = [w for w in words if not _is_particle(w)]
+        if _INSTITUTION_BEFORE.search(before) \
+                or _FUNCTION_BEFORE.search(text, max(0, start - 40), start):
             return 0.0, False
         plain_before = text[max(0, start - 40):start]
         if _TITLE_BEFORE.search(plain_before):
@@ -339,7 +358,7 @@ def _plausible_ner_name(text: str, core: tuple[int, int, list[str], int]) -> boo
     """A spaCy PER without any rule: two name words or more, or one Capitalised word that does
     not open a sentence (spaCy often tags "Veuillez" or a BIC as a person)."""
     start, _, words, _ = core
-    names = [w for w in words if fold(w) not in PARTICLES]
+    names = [w for w in words if not _is_particle(w)]
     if _INSTITUTION_BEFORE.search(text, max(0, start - 40), start) \
             or _FUNCTION_BEFORE.search(text, max(0, start - 40), start):
         return False
@@ -348,6 +367,20 @@ def _plausible_ner_name(text: str, core: tuple[int, int, list[str], int]) -> boo
     if len(names) != 1 or _IS_UP.match(names[0]) or _lone_ambiguous(names):
         return False
     return _mid_sentence(text, start) and not _PLACE_BEFORE.search(text, max(0, start - 12), start)
+
+
+def institution_names(text: str) -> list[tuple[int, int]]:
+    """Spans of the capitalised names that name a place or a body ("Jean Moulin" in "Lycée Jean
+    Moulin", "Victor Hugo" in "rue Victor Hugo"): a name found elsewhere in the text is not masked
+    there."""
+    out = []
+    for match in SEQUENCE.finditer(text):
+        tokens = list(_TOKEN.finditer(match.group()))
+        if len(tokens) > 1 and fold(tokens[0].group()) in INSTITUTIONS:
+            out.append((match.start() + tokens[1].start(), match.end()))
+        elif _INSTITUTION_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            out.append(match.span())
+    return out
 
 
 def _split_at_titles(piece: str, offset: int) -> list[tuple[str, int]]:
@@ -395,7 +428,7 @@ def _mid_sentence(text: str, start: int) -> bool:
 
 def _lone_ambiguous(words: list[str]) -> bool:
     """A single word that is a place or a common noun as well as a surname ("Paris", "Noël")."""
-    names = [w for w in words if fold(w) not in PARTICLES]
+    names = [w for w in words if not _is_particle(w)]
     return len(names) == 1 and fold(names[0]) in AMBIGUOUS
 
 
