@@ -94,4 +94,4 @@ def make_drafter(llm_config: LLMConfig) -> Drafter:
         return OpenAIDrafter(llm_config)
     from bot.config import ConfigError
 
-    raise ConfigError(f"llm.backend: unknown backend {llm_config.backend!r}")
+    raise ConfigError(f"llm.backend : backend inconnu {llm_config.backend!r}")

@@ -166,7 +166,7 @@ class AnthropicDrafter(_RemoteDrafter):
     def __init__(self, cfg: LLMConfig) -> None:
         key = secret("ANTHROPIC_API_KEY")
         if key is None:
-            raise ConfigError("llm.backend: 'anthropic' needs the ANTHROPIC_API_KEY environment variable")
+            raise ConfigError("llm.backend : 'anthropic' demande la variable d'environnement ANTHROPIC_API_KEY")
         super().__init__(cfg)
         self._client = anthropic.AsyncAnthropic(api_key=key, base_url=cfg.base_url, **self._http_kwargs)
 
@@ -190,7 +190,7 @@ class OpenAIDrafter(_RemoteDrafter):
     def __init__(self, cfg: LLMConfig) -> None:
         key = secret("PLUME_LLM_API_KEY")
         if key is None:
-            raise ConfigError("llm.backend: 'openai' needs the PLUME_LLM_API_KEY environment variable")
+            raise ConfigError("llm.backend : 'openai' demande la variable d'environnement PLUME_LLM_API_KEY")
         super().__init__(cfg)
         self._client = openai.AsyncOpenAI(api_key=key, base_url=cfg.base_url, **self._http_kwargs)
 
