@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from drafting.base import DraftResult
+from redaction.normalize import fold
+from redaction.placeholders import PLACEHOLDER
 
 REPONSES_DIR = Path(__file__).parent / "reponses_types"
-PLACEHOLDER_RE = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
 _NAME_RE = re.compile(r"\[NOM_\d+\]")
+_WORD_RE = re.compile(r"[a-z0-9]+")
 _GENERIC_SALUTATION = "Madame, Monsieur,"
 
 
@@ -36,10 +37,7 @@ class ReponseType:
 
 def normalize(text: str) -> str:
     """Lower case, accents and placeholders removed, words separated by single spaces."""
-    text = PLACEHOLDER_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(_WORD_RE.findall(fold(PLACEHOLDER.sub(" ", text))))
 
 
 def load_reponses_types(directory: Path = REPONSES_DIR) -> list[ReponseType]:

@@ -75,23 +75,29 @@ def _quiet_sdk_debug_logs() -> None:
 
 
 class _RemoteDrafter:
-    """Shared call flow; subclasses set ``backend``, ``_sdk`` and implement ``_complete``."""
+    """Shared set-up and call flow; subclasses set ``backend``, ``_sdk``, ``_client_class``,
+    ``_key_env`` and implement ``_complete``."""
 
     backend: str
-    _sdk = None  # the SDK module, for its exception classes
+    _sdk = None  # the SDK module, for its HTTP client and exception classes
+    _client_class: type
+    _key_env: str  # environment variable holding the API key
 
     def __init__(self, cfg: LLMConfig) -> None:
+        key = secret(self._key_env)
+        if key is None:
+            raise ConfigError(f"llm.backend : '{self.backend}' demande la variable "
+                              f"d'environnement {self._key_env}")
         self.model = cfg.model
         self._max_tokens = cfg.max_output_tokens
         self._deadline_s = call_deadline_s(cfg)
-        self._http_kwargs = {
-            "timeout": cfg.timeout_s,
-            "max_retries": cfg.max_retries,
-            "http_client": self._sdk.DefaultAsyncHttpxClient(
+        _quiet_sdk_debug_logs()
+        self._client = self._client_class(
+            api_key=key, base_url=cfg.base_url, timeout=cfg.timeout_s, max_retries=cfg.max_retries,
+            http_client=self._sdk.DefaultAsyncHttpxClient(
                 event_hooks={"request": [_on_request], "response": [_on_response]}
             ),
-        }
-        _quiet_sdk_debug_logs()
+        )
 
     async def _complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
         """(text, truncated) from the API; raises the SDK's exceptions."""
@@ -109,16 +115,10 @@ class _RemoteDrafter:
                 text, truncated = await self._complete(messages)
             if not text.strip():
                 raise DraftError("server", "empty completion")
-        except DraftError as exc:
-            self._log_failure(exc, statuses, start)
-            raise
-        except TimeoutError:
-            error = self._deadline_error(statuses)
-            self._log_failure(error, statuses, start)
-            raise error from None
-        except self._sdk.APIError as exc:
-            error = self._error_of(exc, len(statuses))
-            self._log_failure(error, statuses, start)
+        except (DraftError, TimeoutError, self._sdk.APIError) as exc:
+            error = self._draft_error(exc, statuses)
+            log.warning("llm.failed", backend=self.backend, model=self.model, kind=error.kind,
+                        detail=error.detail, statuses=list(statuses), latency_ms=_ms_since(start))
             raise error from None
         finally:
             _attempts.reset(token)
@@ -129,9 +129,17 @@ class _RemoteDrafter:
         return DraftResult(text=text.strip(), backend=self.backend, model=self.model,
                            latency_ms=latency_ms, notice=TRUNCATED_NOTICE if truncated else None)
 
-    def _error_of(self, exc: Exception, attempts: int) -> DraftError:
+    def _draft_error(self, exc: Exception, statuses: list[int | None]) -> DraftError:
+        """The DraftError for a failed call: codes and counts only, never the SDK's message."""
+        if isinstance(exc, DraftError):
+            return exc
         sdk = self._sdk
-        suffix = f"after {attempts} attempt(s)"
+        suffix = f"after {len(statuses)} attempt(s)"
+        if isinstance(exc, TimeoutError):  # our call deadline
+            last = next((s for s in reversed(statuses) if s is not None), None)
+            kind = "timeout" if last is None or last < 400 else kind_of_status(last)
+            return DraftError(kind, f"call deadline of {self._deadline_s:.0f} s reached {suffix}, "
+                                    f"last status {last}")
         if isinstance(exc, sdk.APITimeoutError):
             return DraftError("timeout", f"no response within the time limit {suffix}")
         if isinstance(exc, sdk.APIConnectionError):
@@ -143,16 +151,6 @@ class _RemoteDrafter:
             return DraftError(kind_of_status(exc.status_code, error_type), f"{label} {suffix}")
         return DraftError("server", f"{type(exc).__name__} {suffix}")
 
-    def _deadline_error(self, statuses: list[int | None]) -> DraftError:
-        last = next((s for s in reversed(statuses) if s is not None), None)
-        kind = "timeout" if last is None or last < 400 else kind_of_status(last)
-        return DraftError(kind, f"call deadline of {self._deadline_s:.0f} s reached after "
-                                f"{len(statuses)} attempt(s), last status {last}")
-
-    def _log_failure(self, error: DraftError, statuses: list[int | None], start: float) -> None:
-        log.warning("llm.failed", backend=self.backend, model=self.model, kind=error.kind,
-                    detail=error.detail, statuses=list(statuses), latency_ms=_ms_since(start))
-
     async def aclose(self) -> None:
         await self._client.close()
 
@@ -162,13 +160,8 @@ class AnthropicDrafter(_RemoteDrafter):
 
     backend = "anthropic"
     _sdk = anthropic
-
-    def __init__(self, cfg: LLMConfig) -> None:
-        key = secret("ANTHROPIC_API_KEY")
-        if key is None:
-            raise ConfigError("llm.backend : 'anthropic' demande la variable d'environnement ANTHROPIC_API_KEY")
-        super().__init__(cfg)
-        self._client = anthropic.AsyncAnthropic(api_key=key, base_url=cfg.base_url, **self._http_kwargs)
+    _client_class = anthropic.AsyncAnthropic
+    _key_env = "ANTHROPIC_API_KEY"
 
     async def _complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
         response = await self._client.messages.create(
@@ -186,13 +179,8 @@ class OpenAIDrafter(_RemoteDrafter):
 
     backend = "openai"
     _sdk = openai
-
-    def __init__(self, cfg: LLMConfig) -> None:
-        key = secret("PLUME_LLM_API_KEY")
-        if key is None:
-            raise ConfigError("llm.backend : 'openai' demande la variable d'environnement PLUME_LLM_API_KEY")
-        super().__init__(cfg)
-        self._client = openai.AsyncOpenAI(api_key=key, base_url=cfg.base_url, **self._http_kwargs)
+    _client_class = openai.AsyncOpenAI
+    _key_env = "PLUME_LLM_API_KEY"
 
     async def _complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
         response = await self._client.chat.completions.create(

@@ -8,7 +8,6 @@ staff) are accepted anywhere and check who asks and where: a refusal is audited.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Awaitable, Callable
 
 from bot.access import RoomRole
@@ -17,6 +16,7 @@ from handlers import messages
 from handlers.base import Messenger
 from handlers.decisions import DecisionHandler
 from handlers.security import HELP as SECURITY_HELP
+from redaction.normalize import fold
 from storage.store import Store
 
 RoomCommand = Callable[[list[str], Incoming], Awaitable[None]]
@@ -25,9 +25,7 @@ RoomCommand = Callable[[list[str], Incoming], Awaitable[None]]
 def parse(body: str) -> tuple[str, str]:
     """``"!Régénérer  plus court"`` → ``("regenerer", "plus court")`` (accents and case folded)."""
     head, _, rest = body.strip().partition(" ")
-    name = unicodedata.normalize("NFKD", head[1:].lower())
-    name = "".join(c for c in name if not unicodedata.combining(c))
-    return name, rest.strip()
+    return fold(head[1:]), rest.strip()
 
 
 class CommandHandler:

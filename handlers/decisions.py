@@ -103,8 +103,7 @@ class DecisionHandler:
         if await self._refuse_if_decided(question):
             return
         draft = draft or self.store.latest_draft(question.id)
-        mapping = await self.pending.mapping_for(question)
-        final = (await asyncio.to_thread(self.redactor.redact, text, mapping)).text
+        final = await self._redacted(question, text)
         similarity = SequenceMatcher(None, draft.text, final).ratio() if draft else None
         if self.store.decide(question, draft, kind="edited", actor=actor, final_text=final,
                              similarity=similarity) is None:
@@ -116,11 +115,10 @@ class DecisionHandler:
     async def regenerate(self, question: Question, actor: str, instruction: str | None = None) -> None:
         if await self._refuse_if_decided(question):
             return
-        mapping = await self.pending.mapping_for(question)
         if instruction:
-            instruction = (await asyncio.to_thread(self.redactor.redact, instruction, mapping)).text
-        await self.questions.draft_and_post(question, mapping, actor=actor,
-                                            instruction=instruction or None)
+            instruction = await self._redacted(question, instruction)
+        await self.questions.draft_and_post(question, await self.pending.mapping_for(question),
+                                            actor=actor, instruction=instruction or None)
 
     async def discard(self, question: Question, draft: Draft | None, actor: str,
                       reason: str | None = None) -> None:
@@ -128,8 +126,7 @@ class DecisionHandler:
             return
         draft = draft or self.store.latest_draft(question.id)
         if reason:
-            mapping = await self.pending.mapping_for(question)
-            reason = (await asyncio.to_thread(self.redactor.redact, reason, mapping)).text
+            reason = await self._redacted(question, reason)
         decision = self.store.decide(question, draft, kind="discarded", actor=actor,
                                      reason=reason or None)
         if decision is None:
@@ -146,9 +143,16 @@ class DecisionHandler:
     async def _reason(self, decision, reason: str, event: Incoming) -> None:
         if not reason:
             return
-        redacted = (await asyncio.to_thread(self.redactor.redact, reason)).text
-        if self.store.set_discard_reason(decision, redacted, event.sender):
+        question = self.store.get_question(decision.question_id)
+        if self.store.set_discard_reason(decision, await self._redacted(question, reason),
+                                         event.sender):
             await self.messenger.send_notice(event.room_id, *messages.REASON_THANKS)
+
+    async def _redacted(self, question: Question, text: str) -> str:
+        """Text the agent typed, in placeholder form; the question's known values are masked too
+        (a surname alone, say, that no recognizer would flag)."""
+        mapping = await self.pending.mapping_for(question)
+        return (await asyncio.to_thread(self.redactor.redact, text, mapping)).text
 
     async def _refuse_if_decided(self, question: Question) -> bool:
         decision = self.store.decision_for(question.id)

@@ -40,8 +40,8 @@ class QuestionHandler:
     async def on_paste(self, event: Incoming, *, edited: bool = False) -> None:
         """Handle a pasted question (or the new text of an edited one)."""
         existing = self.store.question_for_event(event.event_id)
-        if existing is not None and existing.status not in ("received", "redacted"):
-            return  # already handled before a restart
+        if existing is not None and existing.status != "redacted":
+            return  # already handled before a restart; "redacted" means the draft never came
         text = event.body.strip()
         if not text or len(text) > self.config.redaction.max_question_chars:
             if self.store.claim_event(event.event_id, event.room_id):
@@ -49,35 +49,31 @@ class QuestionHandler:
                 msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
-        await self.messenger.set_typing(event.room_id, True)
-        try:
-            redaction = await asyncio.to_thread(self.redactor.redact, text)
-            leaks = self.redactor.leaks(redaction.text)
-            question = existing or self.store.open_question(
-                event_id=event.event_id, room_id=event.room_id, agent=event.sender,
-                team=(team.name if (team := self.config.team_of(event.sender)) else None),
-                redacted_text=redaction.text, entity_counts=redaction.counts(),
-                blocked_types=leaks or None)
-            if question is None:
-                return
-            log.info("question.redacted", question_id=question.id, entities=redaction.counts(),
-                     blocked=bool(leaks))
-            if leaks:
-                await self.messenger.send_notice(event.room_id, *messages.notice(leak_message(leaks)),
-                                                 reply_to=event.event_id)
-                return
-            self.pending.remember(question.id, redaction.mapping)
-            await self.draft_and_post(question, redaction.mapping, actor=event.sender,
-                                      intro=messages.QUESTION_EDITED if edited else None)
-        finally:
-            await self.messenger.set_typing(event.room_id, False)
+        redaction = await asyncio.to_thread(self.redactor.redact, text)
+        leaks = self.redactor.leaks(redaction.text)
+        counts = redaction.counts()
+        question = existing or self.store.open_question(
+            event_id=event.event_id, room_id=event.room_id, agent=event.sender,
+            team=(team.name if (team := self.config.team_of(event.sender)) else None),
+            redacted_text=redaction.text, entity_counts=counts, blocked_types=leaks or None)
+        if question is None:
+            return
+        log.info("question.redacted", question_id=question.id, entities=counts, blocked=bool(leaks))
+        if leaks:
+            await self.messenger.send_notice(event.room_id, *messages.notice(leak_message(leaks)),
+                                             reply_to=event.event_id)
+            return
+        self.pending.remember(question.id, redaction.mapping)
+        await self.draft_and_post(question, redaction.mapping, actor=event.sender,
+                                  intro=messages.QUESTION_EDITED if edited else None)
 
     async def draft_and_post(self, question: Question, mapping: dict[str, str] | None, *,
                              actor: str, instruction: str | None = None,
                              intro: str | None = None) -> None:
         """Ask the LLM for the next version and post it with its buttons, or say it failed.
 
-        ``mapping`` None: the real values are lost (restart); the draft keeps its placeholders.
+        The agent sees the bot typing while the LLM drafts. ``mapping`` None: the real values
+        are lost (restart); the draft keeps its placeholders.
         """
         previous = self.store.latest_draft(question.id)
         await self.messenger.set_typing(question.room_id, True)
@@ -85,7 +81,6 @@ class QuestionHandler:
             result = await self.drafter.draft(question.redacted_text, instruction=instruction,
                                               previous=previous.text if previous else None)
         except DraftError as exc:
-            await self.messenger.set_typing(question.room_id, False)
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
             self.store.draft_failed(question, kind=exc.kind, actor=actor)
             event_id = await self.messenger.send_notice(
@@ -94,6 +89,8 @@ class QuestionHandler:
             self.store.set_state(RETRY_KEY.format(event_id=event_id), question.id)
             await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
             return
+        finally:
+            await self.messenger.set_typing(question.room_id, False)
         known = mapping or {}
         # What is stored is placeholder form, even if the model wrote a personal value itself.
         stored = (await asyncio.to_thread(self.redactor.redact, result.text, known)).text
@@ -103,7 +100,6 @@ class QuestionHandler:
         log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms)
         notice_line = " ".join(x for x in (intro, result.notice) if x) or None
-        await self.messenger.set_typing(question.room_id, False)
         await self._post(question, draft, rehydrate(result.text, known), notice_line,
                          mapping is not None)
 

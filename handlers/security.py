@@ -18,9 +18,9 @@ import gzip
 import html as html_lib
 import io
 import tempfile
-import unicodedata
 from datetime import datetime, timezone
 
+from redaction.normalize import fold
 from storage.audit import FAULT_LABELS, WITNESS_KIND, WITNESS_TOKEN, AuditLog, ExportFilter
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # Synapse's default max_upload_size
@@ -32,12 +32,6 @@ HELP = ("Commandes du salon de sécurité :\n"
 REFUSAL = "Accès refusé : les commandes !audit sont réservées à l'équipe sécurité."
 WRONG_ROOM = "Accès refusé : les commandes !audit ne s'utilisent que dans le salon de sécurité."
 _SUBCOMMANDS = {"verifier", "export", "tete"}
-
-
-def _fold(word: str) -> str:
-    """Lower case without accents: ``Vérifier`` → ``verifier``, ``tête`` → ``tete``."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def witness_message(head: tuple[int, str], now: datetime | None = None) -> tuple[str, str]:
@@ -118,7 +112,7 @@ async def _export(args: list[str], *, sender: str, room_id: str, audit: AuditLog
 async def handle_audit_command(args: list[str], *, sender: str, room_id: str, config, audit: AuditLog,
                                messenger) -> None:
     """Handle ``!audit <args…>`` from ``sender`` in ``room_id`` (args without ``!audit``)."""
-    sub = _fold(args[0]) if args else ""
+    sub = fold(args[0]) if args else ""
     security = config.security
     if sender not in security.users or not security.room or room_id != security.room:
         reason = "not_security_user" if sender not in security.users else "not_security_room"

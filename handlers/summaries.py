@@ -13,7 +13,6 @@ import asyncio
 import html
 import io
 import json
-import re
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -26,8 +25,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.config import Config, TeamConfig
-from handlers.base import Messenger
+from handlers.base import Messenger, SendError
 from storage import reporting
+from storage.audit import parse_day
 from storage.db import Database
 from storage.reporting import DayActivity
 
@@ -42,7 +42,9 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "octobre", "novembre", "décembre")
 _KIND_LABELS = {"approved": "approuvés tels quels", "edited": "modifiés", "discarded": "écartés"}
 _KIND_COLORS = {"approved": "#18753c", "edited": "#b34000", "discarded": "#6a6a6a"}
-ENTITY_LABELS = {
+# Plural forms for the "<label> : <count>" lines; handlers.messages.ENTITY_LABELS has the singular
+# forms of the same entity types (tests/test_summaries.py keeps the two key sets equal).
+ENTITY_PLURALS = {
     "PERSON": "noms", "EMAIL_ADDRESS": "adresses e-mail", "PHONE_NUMBER": "téléphones",
     "IBAN_CODE": "IBAN", "CREDIT_CARD": "cartes bancaires", "LOCATION": "lieux",
     "DATE_TIME": "dates", "DATE_OF_BIRTH": "dates de naissance", "FR_NIR": "NIR",
@@ -53,7 +55,6 @@ ENTITY_LABELS = {
     "FR_ADDRESS": "adresses",
 }
 _NBSP = "\u00a0"
-_DATE_ARG = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # -- time windows ----------------------------------------------------------------------------
@@ -255,7 +256,7 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
             f"« {_shorten(reason) if reason else 'sans motif'} » : {n}" for reason, n in s.discard_reasons]))
     if s.entities:
         sections.append(("Données personnelles masquées", [
-            f"{ENTITY_LABELS.get(k, k)} : {n}" for k, n in s.entities.items()]))
+            f"{ENTITY_PLURALS.get(k, k)} : {n}" for k, n in s.entities.items()]))
     p = s.previous
     sections.append(("Comparaison avec les 7 jours précédents", [
         f"Questions : {_versus(s.questions, p.questions_per_day)}",
@@ -411,7 +412,7 @@ async def handle_resume_command(args, *, sender: str, room_id: str, db: Database
     today = now.astimezone(tz).date()
     day = today
     if words:
-        day = _parse_day(words[0])
+        day = parse_day(words[0])
         if day is None or len(words) > 1:
             await messenger.send_notice(room_id, "Date non comprise. Utilisez : !resume ou !resume AAAA-MM-JJ "
                                                  f"(par exemple !resume {today.isoformat()}).")
@@ -436,7 +437,12 @@ async def post_requested(db: Database, config: Config, messenger: Messenger, *, 
         team = config.team_named(name)
         if team is not None and team.lead_room:
             summary = await asyncio.to_thread(compute_summary, db, team, day, tz)
-            event_id = await _send(summary, team.lead_room, db, tz, messenger)
+            try:
+                event_id = await _send(summary, team.lead_room, db, tz, messenger)
+            except SendError:
+                # Kept for the next round; the other teams' requests still go out.
+                log.warning("summary.request_failed", team=name, day=day.isoformat())
+                continue
             posted += 1
             if audit is not None:
                 audit.append("summary.posted", actor="plume", payload={
@@ -444,15 +450,6 @@ async def post_requested(db: Database, config: Config, messenger: Messenger, *, 
                     "via": "cli"})
         reporting.drop_post_request(db, name, day)
     return posted
-
-
-def _parse_day(text: str) -> date | None:
-    if not _DATE_ARG.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 # -- command line ----------------------------------------------------------------------------
@@ -467,7 +464,7 @@ def summary_command(config: Config, *, date: str | None = None, team: str | None
     if fmt not in ("text", "json"):
         print(f"Format inconnu {fmt!r} : utilisez text ou json.", file=sys.stderr)
         return 1
-    day = datetime.now(tz).date() if date is None else _parse_day(date)
+    day = datetime.now(tz).date() if date is None else parse_day(date)
     if day is None:
         print(f"Date invalide {date!r} : utilisez AAAA-MM-JJ.", file=sys.stderr)
         return 1
@@ -477,7 +474,10 @@ def summary_command(config: Config, *, date: str | None = None, team: str | None
               file=sys.stderr)
         return 1
     db = Database(config.storage.url)
-    db.migrate()
+    if not db.has_table("question"):  # a typo in storage.url must not read as "aucune activité"
+        print(f"Aucune base Plume à {db.engine.url.render_as_string()} (storage.url erroné ?).",
+              file=sys.stderr)
+        return 1
     summaries = [compute_summary(db, t, day, tz) for t in teams]
     for i, s in enumerate(summaries):
         if fmt == "json":

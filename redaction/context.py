@@ -21,14 +21,15 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.normalize import fold
+from redaction.recognizers.base import CONTEXT_BOOST, SCORE_THRESHOLD
 
 _PARTS = regex.compile(r"[\w]+")
 _SENTENCE_END = frozenset({".", "!", "?", "\n\n"})
 
 
 class FrenchContextEnhancer(LemmaContextAwareEnhancer):
-    def __init__(self, context_similarity_factor: float = 0.35,
-                 min_score_with_context_similarity: float = 0.4,
+    def __init__(self, context_similarity_factor: float = CONTEXT_BOOST,
+                 min_score_with_context_similarity: float = SCORE_THRESHOLD,
                  context_prefix_count: int = 8, context_suffix_count: int = 5) -> None:
         super().__init__(context_similarity_factor=context_similarity_factor,
                          min_score_with_context_similarity=min_score_with_context_similarity,

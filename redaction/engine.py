@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 import regex
@@ -62,6 +63,12 @@ log = logging.getLogger("plume.redaction")
 
 _GUARD_MIN_SCORE = 0.8
 _NAME_WORD = regex.compile(r"[\p{L}][\p{L}'\-]*")
+# A further occurrence of a name stands alone: no letter, digit, apostrophe or hyphen glued to it
+# before, no letter, digit or hyphen after.
+_GLUED_BEFORE = regex.compile(r"[\w'\-]")
+_GLUED_AFTER = regex.compile(r"[\w\-]")
+# Words of a found name that are not masked on their own elsewhere in the text.
+_NOT_PROPAGATED = PARTICLES | NOT_NAMES | TITLES | AMBIGUOUS
 # spaCy pipes Plume does not need (the dependency parser): NER and lemmas do not use it.
 _UNUSED_PIPES = ("parser",)
 
@@ -82,10 +89,7 @@ class Redaction:
     mapping: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for span in self.spans:
-            out[span.entity_type] = out.get(span.entity_type, 0) + 1
-        return out
+        return dict(Counter(span.entity_type for span in self.spans))
 
 
 @dataclass
@@ -110,8 +114,9 @@ def resolve_entities(entities) -> tuple[str, ...]:
     return tuple(dict.fromkeys(entities))
 
 
-def load_nlp_engine(model: str = "fr_core_news_md", disable_unused: bool = True):
-    """Presidio spaCy NLP engine for French from an *installed* model. Raises ConfigError."""
+def load_nlp_engine(model: str = "fr_core_news_md"):
+    """Presidio spaCy NLP engine for French from an *installed* model, without the pipes Plume
+    does not use. Raises ConfigError."""
     import spacy
 
     from bot.config import ConfigError
@@ -123,11 +128,10 @@ def load_nlp_engine(model: str = "fr_core_news_md", disable_unused: bool = True)
         "models": [{"lang_code": "fr", "model_name": model}],
     })
     engine = provider.create_engine()
-    if disable_unused:
-        nlp = engine.nlp["fr"]
-        for pipe in _UNUSED_PIPES:
-            if pipe in nlp.pipe_names:
-                nlp.disable_pipe(pipe)
+    nlp = engine.nlp["fr"]
+    for pipe in _UNUSED_PIPES:
+        if pipe in nlp.pipe_names:
+            nlp.disable_pipe(pipe)
     return engine
 
 
@@ -164,7 +168,8 @@ class Redactor:
         findings += _known_findings(text, known)
         merged = _merge(findings)
         redaction = _apply(text, merged, known)
-        log.debug("redacted", extra={"counts": redaction.counts()})
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("redacted", extra={"counts": redaction.counts()})
         return redaction
 
     def leaks(self, redacted_text: str) -> list[str]:
@@ -212,16 +217,29 @@ def _other_name_occurrences(text: str, findings: list[_Finding],
     for name in names:
         words.add(name)
         for word in _NAME_WORD.findall(name):
-            folded = fold(word)
-            if len(word) >= 2 and folded not in PARTICLES and folded not in NOT_NAMES \
-                    and folded not in TITLES and folded not in AMBIGUOUS:
+            if len(word) >= 2 and fold(word) not in _NOT_PROPAGATED:
                 words.update({word, word.upper(), word[:1].upper() + word[1:].lower()})
-    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    pattern = regex.compile(rf"(?<![\w'\-])(?:{alternation})(?![\w\-])")
-    out = []
-    for match in pattern.finditer(text):
-        if not _vetoed(match.start(), match.end(), "PERSON", protected):
-            out.append(_Finding(match.start(), match.end(), "PERSON", 0.85))
+    return [_Finding(start, end, "PERSON", 0.85) for start, end in _standalone(text, words)
+            if not _vetoed(start, end, "PERSON", protected)]
+
+
+def _standalone(text: str, words: set[str]) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of ``words`` not glued to other word characters, left to
+    right, the longest word first at each position: what ``finditer`` of an alternation sorted
+    by length would find, without compiling a pattern per text."""
+    ends: dict[int, int] = {}  # start -> end of the longest standalone word there
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if end > ends.get(start, -1) and not _GLUED_AFTER.match(text, end) \
+                    and not (start and _GLUED_BEFORE.match(text, start - 1)):
+                ends[start] = end
+            start = text.find(word, start + 1)
+    out: list[tuple[int, int]] = []
+    for start in sorted(ends):
+        if not out or start >= out[-1][1]:
+            out.append((start, ends[start]))
     return out
 
 

@@ -8,6 +8,8 @@ text is ``[offsets[s], offsets[e - 1] + 1)`` in the original.
 
 Each kept character maps to exactly one character (NFKC when it yields one code point), so
 only removed characters (zero-width, soft hyphen) shift offsets.
+
+``fold`` (case and accents) and ``compact`` (separators) give the forms values are compared under.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import regex
+
+_NON_ALNUM = regex.compile(r"[^0-9A-Za-z]")
 # Characters that carry no text and are dropped.
 _REMOVED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
 # One-to-one replacements NFKC does not do (or does differently).
@@ -61,7 +66,12 @@ def normalize(text: str) -> Normalized:
         offsets.append(i)
     offsets.append(len(text))
     out = "".join(chars)
-    return Normalized(out, offsets, out == text and len(out) == len(text))
+    return Normalized(out, offsets, out == text)
+
+
+def compact(value: str) -> str:
+    """Drop every separator and upper-case: ``"2 06 02 2a 031"`` -> ``"206022A031"``."""
+    return _NON_ALNUM.sub("", value).upper()
 
 
 def fold(text: str) -> str:

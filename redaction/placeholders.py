@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex
 import phonenumbers
 
-from redaction.normalize import fold
+from redaction.normalize import compact, fold
 
 PREFIXES: dict[str, str] = {
     "PERSON": "NOM",
@@ -36,7 +36,6 @@ ENTITY_OF_PREFIX = {v: k for k, v in PREFIXES.items()}
 PLACEHOLDER = regex.compile(r"\[([A-Z_]+)_(\d+)\]")
 LOOSE_PLACEHOLDER = regex.compile(r"\\?\[\s*([A-Za-z_]+?)[_ ](\d+)\s*\\?\]")
 
-_ALNUM = regex.compile(r"[^0-9A-Za-z]")
 _SPACES = regex.compile(r"[\W_]+")
 
 
@@ -63,4 +62,4 @@ def value_key(entity_type: str, value: str) -> str:
     if entity_type in ("PERSON", "FR_ADDRESS", "DATE_OF_BIRTH", "LOCATION", "DATE_TIME",
                        "EMAIL_ADDRESS"):
         return _SPACES.sub(" ", fold(value)).strip()
-    return _ALNUM.sub("", value).upper()
+    return compact(value)

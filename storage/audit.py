@@ -18,6 +18,7 @@ Extensions:
                                                          # rows written; audited (audit.exported)
     AuditLog.iter_events(flt) / count_events(flt)        # streamed rows as dicts / their number
     ExportFilter.build(since, until, kinds, actors)      # YYYY-MM-DD or ISO 8601 bounds, UTC
+    parse_day(text) -> date | None                        # strict YYYY-MM-DD (also for !resume)
     parse_witnesses(lines) -> list[(seq, hash)]           # witness file reader (format below)
 
 Hashing. ``payload_hash`` = SHA-256 (hex) of the canonical payload JSON, which is what the
@@ -93,6 +94,7 @@ _H = AuditHead.__table__
 _COLS = [_T.c[name] for name in FIELDS]
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                               allow_nan=False).encode
+_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WITNESS_RE = re.compile(WITNESS_TOKEN + r"\s+seq=(\d+)\s+hash=([0-9a-f]{64})")
 
 
@@ -173,13 +175,25 @@ def parse_witnesses(lines: Iterable[str]) -> list[tuple[int, str]]:
     return found
 
 
+def parse_day(text: str) -> date | None:
+    """The calendar day of a strict ``YYYY-MM-DD`` string, else None (``date.fromisoformat``
+    alone would also take ``20260310`` or ISO week dates)."""
+    if not _ISO_DAY_RE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _parse_bound(text: str, *, end: bool) -> str:
     """A ``ts`` string bound: the start of a range (inclusive) or the end (exclusive)."""
     text = text.strip()
+    day = parse_day(text)
+    if day is not None:
+        day += timedelta(days=1 if end else 0)
+        return format_ts(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            day = date.fromisoformat(text) + timedelta(days=1 if end else 0)
-            return format_ts(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"date invalide : {text!r} (attendu AAAA-MM-JJ ou ISO 8601)") from None
@@ -354,8 +368,6 @@ class AuditLog:
         for w_seq, w_hash in witnesses or ():
             if w_seq > 0:
                 wanted.setdefault(w_seq, set()).add(w_hash)
-        key, compare, digest = self.key, hmac.compare_digest, payload_digest
-        hmac_digest, encode = hmac.digest, _canonical
         prev, expected_seq = ZERO_HASH, 1
         fault: tuple[int, str] | None = None
 
@@ -370,16 +382,15 @@ class AuditLog:
                 if prev_hash != prev:
                     fault = (seq, "prev_hash_mismatch")
                     break
-                msg = encode({"actor": actor, "kind": kind, "payload_hash": payload_hash,
-                              "prev_hash": prev_hash, "question_id": qid, "seq": seq, "ts": ts})
-                if not compare(hmac_digest(key, msg.encode("utf-8"), "sha256").hex(), stored):
+                expected = event_hash(self.key, seq, ts, actor, kind, qid, payload_hash, prev_hash)
+                if not hmac.compare_digest(expected, stored):
                     fault = (seq, "hash_mismatch")
                     break
                 if payload is None:
                     if seq > allowed_blank:
                         fault = (seq, "payload_missing")
                         break
-                elif digest(payload) != payload_hash:
+                elif payload_digest(payload) != payload_hash:
                     fault = (seq, "payload_mismatch")
                     break
                 if seq in wanted and wanted[seq] != {stored}:
@@ -390,11 +401,9 @@ class AuditLog:
                 prev, expected_seq = stored, seq + 1
             rows.close()
 
-        last_seq = expected_seq - 1
-        checked = last_seq
+        last_seq = expected_seq - 1  # also the number of events checked
         if fault is None:
-            beyond = [s for s in wanted if s > last_seq]
-            if beyond:
+            if any(s > last_seq for s in wanted):
                 fault = (last_seq + 1, "truncated")
             elif head_row is None and last_seq > 0:
                 fault = (last_seq, "head_mismatch")
@@ -402,10 +411,10 @@ class AuditLog:
                 fault = (min(head_row.seq, last_seq) + 1, "head_mismatch")
             elif head_row is not None and head_row.hash != prev:
                 fault = (last_seq, "head_mismatch")
-        report = VerifyReport(ok=fault is None, checked=checked,
+        report = VerifyReport(ok=fault is None, checked=last_seq,
                               first_bad_seq=fault[0] if fault else None, fault=fault[1] if fault else None,
                               head_seq=last_seq, head_hash=prev, witnesses=len(wanted))
-        log.info("audit verify: ok=%s checked=%d fault=%s first_bad_seq=%s", report.ok, checked,
+        log.info("audit verify: ok=%s checked=%d fault=%s first_bad_seq=%s", report.ok, last_seq,
                  report.fault, report.first_bad_seq)
         return report
 

@@ -30,15 +30,16 @@ def _error(message: str) -> int:
 
 
 @contextmanager
-def _progress(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
-    """A callback advancing a progress bar on stderr, or None when stderr is not a terminal."""
+def _progress(label: str, total: Callable[[], int]) -> Iterator[Callable[[int], None] | None]:
+    """A callback advancing a progress bar on stderr, or None when stderr is not a terminal.
+    ``total()`` (a database query) runs only when the bar is shown."""
     console = Console(stderr=True)
     if not console.is_terminal:
         yield None
         return
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(label, total=total())
 
         def advance(n: int) -> None:
             if n % _PROGRESS_EVERY == 0:
@@ -84,7 +85,7 @@ def verify_command(config, witness_path: Path | None) -> int:
     except (AuditKeyMissing, LookupError) as exc:
         return _error(str(exc))
     try:
-        with _progress("Vérification", audit.head()[0]) as advance:
+        with _progress("Vérification", lambda: audit.head()[0]) as advance:
             report = audit.verify(witnesses, on_row=advance)
     finally:
         audit.db.dispose()
@@ -112,7 +113,7 @@ def export_command(config, since: str | None, until: str | None, kinds: list[str
     except (AuditKeyMissing, LookupError) as exc:
         return _error(str(exc))
     try:
-        with _progress("Export", audit.count_events(flt)) as advance:
+        with _progress("Export", lambda: audit.count_events(flt)) as advance:
             audit.export(sys.stdout, flt, fmt, actor="plume", on_row=advance,
                          context={"via": "cli", "os_user": _os_user()})
         sys.stdout.flush()

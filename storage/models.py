@@ -23,7 +23,8 @@ def _ts(**kw) -> Column:
 class Question(SQLModel, table=True):
     """A pasted citizen question. ``event_id`` (the Matrix event) is its idempotency key.
 
-    ``status``: received | redacted | drafted | approved | edited | discarded | failed | refused.
+    ``status``: redacted | drafted | approved | edited | discarded | failed | refused (by the leak
+    guard). A question is only ever stored once redacted: the raw text never reaches the database.
     """
 
     id: str = Field(primary_key=True, max_length=64)
@@ -33,7 +34,7 @@ class Question(SQLModel, table=True):
     team: str | None = Field(default=None, index=True, max_length=255)
     redacted_text: str = Field(sa_column=Column(Text, nullable=False))
     entity_counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="received", index=True, max_length=32)
+    status: str = Field(default="redacted", index=True, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 

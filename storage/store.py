@@ -17,7 +17,7 @@ from storage.audit import AuditLog
 from storage.db import Database
 from storage.models import BotState, Decision, Draft, HandledEvent, Question, utcnow
 
-OPEN_STATUSES = ("received", "redacted", "drafted", "failed")
+OPEN_STATUSES = ("redacted", "drafted", "failed")
 DECIDED_STATUSES = ("approved", "edited", "discarded")
 
 

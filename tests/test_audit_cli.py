@@ -129,6 +129,17 @@ def test_export_filters_jsonl(dated_events, config_file, args, expected_seqs):
     assert dated_events.verify().ok
 
 
+def test_piped_export_skips_the_progress_count(dated_events, config_file, monkeypatch):
+    """Without a terminal there is no progress bar, so no COUNT query over the whole log."""
+    def no_count(self, flt):
+        raise AssertionError("count_events called without a progress bar")
+
+    monkeypatch.setattr(AuditLog, "count_events", no_count)
+    result = cli("export", "-c", config_file)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == len(EVENTS)
+
+
 def test_export_csv(dated_events, config_file):
     result = cli("export", "-c", config_file, "--format", "csv", "--kind", "decision.discarded")
     assert result.exit_code == 0, result.output

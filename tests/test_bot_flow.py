@@ -342,7 +342,7 @@ async def test_leak_guard_sends_nothing_when_an_identifier_remains(plume_factory
                                                                    fake_llm):
     """With redaction narrowed to names, the NIR, IBAN, phone and e-mail stay: nothing goes out."""
     names_only = RedactionConfig(entities=["PERSON"])
-    plume = await plume_factory(redaction=names_only.model_dump(), redactor_=Redactor(names_only))
+    plume = await plume_factory(redaction=names_only.model_dump(), own_redactor=Redactor(names_only))
     agent = await agent_factory("agent")
     room_id = await open_dm(agent, plume)
     event_id = await agent.send_text(room_id, QUESTION)

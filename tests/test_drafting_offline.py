@@ -8,7 +8,8 @@ import pytest
 
 from bot.config import LLMConfig
 from drafting import make_drafter
-from drafting.offline import PLACEHOLDER_RE, REPONSES_DIR, OfflineDrafter, load_reponses_types, normalize, rank
+from redaction.placeholders import PLACEHOLDER
+from drafting.offline import REPONSES_DIR, OfflineDrafter, load_reponses_types, normalize, rank
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ async def test_placeholders_never_count_as_keywords(drafter):
 async def test_drafts_invent_no_placeholder(drafter):
     question = "Je suis [NOM_1], [NIR_1], ma retraite ?"
     result = await drafter.draft(question)
-    assert set(PLACEHOLDER_RE.findall(result.text)) <= set(PLACEHOLDER_RE.findall(question))
+    assert set(PLACEHOLDER.findall(result.text)) <= set(PLACEHOLDER.findall(question))
 
 
 async def test_regeneration_moves_to_another_reponse_type(drafter):

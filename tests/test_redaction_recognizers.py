@@ -136,29 +136,29 @@ def test_email_near_miss(redactor):
 
 # --- context-only numbers: CAF, France Travail, AGDREF, ID card -----------------------------
 
-def test_caf_number_needs_context(redactor):
-    assert masked(redactor, "Mon numéro allocataire CAF : 1234567").get("1234567") == "FR_CAF_ID"
-    assert masked(redactor, "N° d'allocataire 0123456, merci").get("0123456") == "FR_CAF_ID"
-    assert "FR_CAF_ID" not in types(redactor, "Le tirage est de 1234567 exemplaires.")
+@pytest.mark.parametrize("text, value, entity_type", [
+    ("Mon numéro allocataire CAF : 1234567", "1234567", "FR_CAF_ID"),
+    ("N° d'allocataire 0123456, merci", "0123456", "FR_CAF_ID"),
+    ("identifiant France Travail 1234567A", "1234567A", "FR_FRANCE_TRAVAIL_ID"),
+    ("Mon identifiant Pôle emploi est 7654321Z.", "7654321Z", "FR_FRANCE_TRAVAIL_ID"),
+    ("Mon numéro étranger est 7512345678.", "7512345678", "FR_AGDREF"),
+    ("AGDREF : 9912345670", "9912345670", "FR_AGDREF"),
+    ("Ma carte d'identité n° 880692310285 est perdue", "880692310285", "FR_ID_CARD"),
+    ("CNI : X4RTBPFW4", "X4RTBPFW4", "FR_ID_CARD"),
+])
+def test_context_number_with_its_context(redactor, text, value, entity_type):
+    assert masked(redactor, text).get(value) == entity_type
 
 
-def test_france_travail_id(redactor):
-    assert masked(redactor, "identifiant France Travail 1234567A").get("1234567A") == "FR_FRANCE_TRAVAIL_ID"
-    assert masked(redactor, "Mon identifiant Pôle emploi est 7654321Z.").get("7654321Z") == "FR_FRANCE_TRAVAIL_ID"
-    assert "FR_FRANCE_TRAVAIL_ID" not in types(redactor, "La pièce 1234567A du moteur est cassée.")
-
-
-def test_agdref(redactor):
-    assert masked(redactor, "Mon numéro étranger est 7512345678.").get("7512345678") == "FR_AGDREF"
-    assert masked(redactor, "AGDREF : 9912345670").get("9912345670") == "FR_AGDREF"
-    assert "FR_AGDREF" not in types(redactor, "Il y a 7512345678 grains de sable.")
-
-
-def test_id_card(redactor):
-    assert masked(redactor, "Ma carte d'identité n° 880692310285 est perdue").get("880692310285") == "FR_ID_CARD"
-    assert masked(redactor, "CNI : X4RTBPFW4").get("X4RTBPFW4") == "FR_ID_CARD"
-    assert "FR_ID_CARD" not in types(redactor, "Ma carte d'identité est IMPORTANTE pour moi.")
-    assert "FR_ID_CARD" not in types(redactor, "Le code X4RTBPFW4 du colis.")
+@pytest.mark.parametrize("text, entity_type", [
+    ("Le tirage est de 1234567 exemplaires.", "FR_CAF_ID"),
+    ("La pièce 1234567A du moteur est cassée.", "FR_FRANCE_TRAVAIL_ID"),
+    ("Il y a 7512345678 grains de sable.", "FR_AGDREF"),
+    ("Ma carte d'identité est IMPORTANTE pour moi.", "FR_ID_CARD"),
+    ("Le code X4RTBPFW4 du colis.", "FR_ID_CARD"),
+])
+def test_context_number_without_context(redactor, text, entity_type):
+    assert entity_type not in types(redactor, text)
 
 
 # --- passport, plates -----------------------------------------------------------------------

@@ -7,7 +7,6 @@ Clocks are explicit: fire times come from the trigger itself (get_next_fire_time
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from handlers.summaries import post_summary
 from storage import reporting
 from storage.db import Database
 from storage.models import SummarySent
+from tests.fixtures.db import race_processes
 from tests.test_summaries import LEAD_ROOM, RecordingMessenger, add_decision, add_question, make_config, utc
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -202,23 +202,12 @@ def test_two_schedulers_racing(db):
     add_question(db, "q", utc(2026, 3, 10, 9))
     add_decision(db, "q", "approved", utc(2026, 3, 10, 9, 5))
     sent: list[dict] = []
-    results: list[bool] = []
-    barrier = threading.Barrier(2)
 
-    def process():
-        own = Database(db.url)
-        try:
-            barrier.wait()
-            results.append(asyncio.run(post_summary(own, cfg, cfg.team_named("alpha"), date(2026, 3, 10),
-                                                    RecordingMessenger(sink=sent), now=utc(2026, 3, 10, 17))))
-        finally:
-            own.dispose()
+    def process(own: Database) -> bool:
+        return asyncio.run(post_summary(own, cfg, cfg.team_named("alpha"), date(2026, 3, 10),
+                                        RecordingMessenger(sink=sent), now=utc(2026, 3, 10, 17)))
 
-    threads = [threading.Thread(target=process) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race_processes(db.url, 2, process)
     assert sorted(results) == [False, True]
     assert [m["type"] for m in sent] == ["notice", "file"]
     with db.session() as s:

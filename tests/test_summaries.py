@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -19,12 +18,13 @@ from sqlmodel import select
 import storage.audit as audit_mod
 from bot.config import parse_config
 from handlers import summaries
-from handlers.summaries import (compute_summary, day_bounds, handle_resume_command, post_summary,
+from handlers.messages import ENTITY_LABELS
+from handlers.base import SendError
+from handlers.summaries import (compute_summary, day_bounds, handle_resume_command, post_requested, post_summary,
                                 render_chart, render_summary, summary_command)
 from storage import reporting
-from storage.db import Database
 from storage.models import AuditEvent, Decision, Draft, Question, SummarySent
-from tests.fixtures.db import TEST_AUDIT_KEY
+from tests.fixtures.db import TEST_AUDIT_KEY, race_processes
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = timezone.utc
@@ -71,7 +71,7 @@ class RecordingMessenger:
     async def send_notice(self, room_id, body, html=None, *, reply_to=None):
         if self.fail_notices:
             self.fail_notices -= 1
-            raise RuntimeError("homeserver refused")
+            raise SendError("homeserver refused")
         event_id = f"$notice-{uuid.uuid4().hex[:8]}"
         self.sent.append({"type": "notice", "room_id": room_id, "body": body, "html": html, "event_id": event_id})
         return event_id
@@ -262,6 +262,10 @@ def test_render_french_plain_and_html(seeded):
     assert html.startswith("<h3>Résumé Plume")
 
 
+def test_plural_labels_cover_the_same_entity_types_as_the_agent_messages():
+    assert summaries.ENTITY_PLURALS.keys() == ENTITY_LABELS.keys()
+
+
 def test_idle_day_is_one_short_line(db):
     add_question(db, "old", utc(2026, 3, 1, 9))   # still pending, from before
     s = compute_summary(db, make_config(db.url).team_named("alpha"), DAY, PARIS, now=utc(2026, 3, 12))
@@ -357,22 +361,7 @@ async def test_idle_team(sqlite_db, post_when_idle):
 
 def test_claim_race_between_processes(db):
     """Eight 'processes' (own engine each) claim the same (team, day) at once: one wins."""
-    barrier = threading.Barrier(8)
-    results = []
-
-    def worker():
-        own = Database(db.url)
-        try:
-            barrier.wait()
-            results.append(reporting.claim_summary(own, "alpha", DAY))
-        finally:
-            own.dispose()
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race_processes(db.url, 8, lambda own: reporting.claim_summary(own, "alpha", DAY))
     assert sorted(results) == [False] * 7 + [True]
 
 
@@ -468,3 +457,22 @@ def test_cli_post_queues_a_request_for_the_bot(sqlite_db, capsys):
     assert "aucune activité" in out.out and "bot en marche" in out.err
     assert reporting.post_requests(sqlite_db) == [("alpha", DAY)]
     assert not reporting.summary_sent(sqlite_db, "alpha", DAY)  # on demand: not the daily send
+
+
+async def test_requested_post_that_fails_stays_queued_and_does_not_block_others(sqlite_db):
+    cfg = make_config(sqlite_db.url)
+    reporting.request_post(sqlite_db, "alpha", DAY)
+    reporting.request_post(sqlite_db, "beta", DAY)
+    messenger = RecordingMessenger(fail_notices=1)
+    assert await post_requested(sqlite_db, cfg, messenger) == 1
+    assert len(messenger.notices) == 1
+    assert len(reporting.post_requests(sqlite_db)) == 1  # the failed one, for the next round
+    assert await post_requested(sqlite_db, cfg, messenger) == 1
+    assert reporting.post_requests(sqlite_db) == []
+
+
+def test_cli_refuses_a_database_that_does_not_exist(tmp_path, capsys):
+    missing = tmp_path / "typo" / "plume.db"
+    assert summary_command(make_config(f"sqlite:///{missing}")) == 1
+    assert "storage.url" in capsys.readouterr().err
+    assert not missing.exists()

@@ -1,4 +1,4 @@
-"""Shared pieces of Plume's French recognizers: separators, value compaction, the base class.
+"""Shared pieces of Plume's French recognizers: separators, score scale, the base class.
 
 Every recognizer is a Presidio ``PatternRecognizer`` for language ``fr`` with scored
 ``PATTERNS``, French ``CONTEXT`` words (matched accent- and case-insensitively, as word
@@ -27,15 +27,8 @@ SEP = r"[ \n.\-/]{0,3}"
 NB = r"(?<![\w])"
 NA = r"(?![\w])"
 
-_NON_ALNUM = regex.compile(r"[^0-9A-Za-z]")
-
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
-
-
-def compact(value: str) -> str:
-    """Drop every separator and upper-case: ``"2 06 02 2a 031"`` -> ``"206022A031"``."""
-    return _NON_ALNUM.sub("", value).upper()
 
 
 def digits_spaced(count: int) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 from stdnum.fr import nir
 
-from redaction.recognizers.base import NA, NB, SEP, FrPatternRecognizer, compact
+from redaction.normalize import compact
+from redaction.recognizers.base import NA, NB, SEP, FrPatternRecognizer
 
 # sex, year (2), month (2), département (2 digits or 2A/2B; overseas 97x + 2-digit commune
 # keeps the same length), then 6 digits; separators allowed anywhere.

@@ -9,7 +9,8 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 from stdnum.fr import siren
 
-from redaction.recognizers.base import NA, NB, FrPatternRecognizer, compact, digits_spaced
+from redaction.normalize import compact
+from redaction.recognizers.base import NA, NB, FrPatternRecognizer, digits_spaced
 
 
 class FrSirenRecognizer(FrPatternRecognizer):

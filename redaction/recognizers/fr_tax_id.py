@@ -9,7 +9,8 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 from stdnum.fr import nif
 
-from redaction.recognizers.base import NA, NB, SEP, FrPatternRecognizer, compact
+from redaction.normalize import compact
+from redaction.recognizers.base import NA, NB, SEP, FrPatternRecognizer
 
 
 class FrTaxIdRecognizer(FrPatternRecognizer):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 from stdnum import iban
 
-from redaction.recognizers.base import CASE_SENSITIVE, FrPatternRecognizer, compact
+from redaction.normalize import compact
+from redaction.recognizers.base import CASE_SENSITIVE, FrPatternRecognizer
 
 _CC = r"(?<![\w])[A-Za-z]{2}\d{2}"
 _S = r"[ \n.\-]?"

@@ -31,6 +31,7 @@ from typing import List, Optional
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.fr.stop_words import STOP_WORDS
 
 from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold
@@ -47,6 +48,8 @@ _PART = r"(?:de[ ]la|de[ ]l'|de|du|des|van|von|der|den|ben|bin|ibn|el|al|dos|da|
 _NEXT = rf"(?:(?:[ ]+{_PART}[ ]+|[ ]+)(?:{_INIT}[ ]?)?{_WORD}|[ ]+d'(?:{_UP}|{_CAP})(?![\w\-]))"
 SEQUENCE = regex.compile(rf"(?:{_INIT}[ ]?)?{_WORD}{_NEXT}{{0,5}}")
 _TOKEN = regex.compile(rf"{_INIT}|{_CAP}|{_UP}|{_PART}|d'")
+_WORD_RE = regex.compile(_WORD)
+_ANY_WORD = regex.compile(r"[\p{L}'\-]+")
 _IS_UP = regex.compile(rf"^{_UP}$")
 _IS_INIT = regex.compile(rf"^{_INIT}$")
 _LOWER_WORD = regex.compile(r"(?<![\w'\-])\p{Ll}[\p{Ll}'\-]*\p{Ll}(?![\w\-])")
@@ -99,11 +102,7 @@ _SIGNATURE_AFTER = regex.compile(
     r"(?:[ ,;]*$|\s*[,;]\s*\S+@|\s*[,;]?\s*(?:\+|00|0[1-9])[\d .]{8,}|\s*\n)"
 )
 
-try:
-    from spacy.lang.fr.stop_words import STOP_WORDS as _SPACY_STOP
-except ImportError:  # pragma: no cover - spaCy is a hard dependency
-    _SPACY_STOP = set()
-_STOP = frozenset(fold(w) for w in _SPACY_STOP) | NOT_NAMES
+_STOP = frozenset(fold(w) for w in STOP_WORDS) | NOT_NAMES
 # "Saint-Denis", "Sainte-Marie": a place when it opens a sequence (a surname only after a name).
 _SAINT = regex.compile(r"(?i:saint|sainte|st|ste)-")
 _ELISION = regex.compile(r"^(?:j|l|d|m|n|s|t|c|qu)'")
@@ -141,7 +140,8 @@ class FrPersonRecognizer(LocalRecognizer):
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
                 ) -> List[RecognizerResult]:
         """Name spans, scored 0.85 (a rule fired) or 0.6 (weaker evidence)."""
-        shouting = _mostly_upper(text)
+        capitals = _capitals(text)
+        shouting = capitals == "upper"
         ner = _ner_person_spans(nlp_artifacts)
         spans: dict[tuple[int, int], float] = {}
 
@@ -149,7 +149,7 @@ class FrPersonRecognizer(LocalRecognizer):
             spans[(start, end)] = max(score, spans.get((start, end), 0.0))
 
         # spaCy's part-of-speech tags are only trusted where the text has normal capitals.
-        pos = {} if shouting or _mostly_lower(text) else _pos_by_start(nlp_artifacts)
+        pos = {} if capitals else _pos_by_start(nlp_artifacts)
         for match in SEQUENCE.finditer(text):
             for piece, offset in _split_at_titles(match.group(), match.start()):
                 core = self._core(piece, offset, shouting, pos)
@@ -275,18 +275,12 @@ class FrPersonRecognizer(LocalRecognizer):
         cue ("je m'appelle …"); after a title or cue, when one of the words is not an ordinary
         French word or is a given name; a given name and the next word."""
         out = []
-        for match in _STRONG_CUE.finditer(text):
-            span = self._cued_words(match, pos, require_unusual=False)
-            if span:
-                out.append(span)
-        for match in _CUED_LOWER.finditer(text):
-            span = self._cued_words(match, pos)
-            if span:
-                out.append(span)
-        for match in _LOWER_SIGNATURE.finditer(text):
-            span = self._cued_words(match, pos)
-            if span:
-                out.append(span)
+        for pattern, require_unusual in ((_STRONG_CUE, False), (_CUED_LOWER, True),
+                                         (_LOWER_SIGNATURE, True)):
+            for match in pattern.finditer(text):
+                span = self._cued_words(match, pos, require_unusual)
+                if span:
+                    out.append(span)
         words = list(_LOWER_WORD.finditer(text))
         for i, word in enumerate(words[:-1]):
             nxt = words[i + 1]
@@ -309,7 +303,7 @@ class FrPersonRecognizer(LocalRecognizer):
         adverbs trimmed at the end; kept when one of them is a given name or not an ordinary
         word (``require_unusual``; a strong cue such as "je m'appelle" needs no such proof)."""
         words = []
-        for word in regex.finditer(r"[\p{L}'\-]+", match.group(1)):
+        for word in _ANY_WORD.finditer(match.group(1)):
             f = fold(word.group())
             if f in PARTICLES or f == "d'":
                 words.append((word, True))
@@ -405,7 +399,7 @@ def _listed_given_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
     where they open a sentence or follow a colon."""
     found = sorted(spans)
     out: list[tuple[int, int]] = []
-    candidates = [m for m in regex.finditer(_WORD, text)
+    candidates = [m for m in _WORD_RE.finditer(text)
                   if not _IS_UP.match(m.group()) and _first_name(fold(m.group()))]
     grew = True
     while grew:
@@ -444,11 +438,13 @@ def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, 
             if e.label_ in ("PER", "PERSON") and not any(c.isdigit() for c in e.text)]
 
 
-def _mostly_lower(text: str) -> bool:
+def _capitals(text: str) -> Optional[str]:
+    """"upper" for text mostly in capitals (> 60 % of letters), "lower" for text nearly without
+    (< 2 %), None otherwise or under 20 letters: where capitalisation says nothing."""
     letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 20 and sum(c.isupper() for c in letters) < 0.02 * len(letters)
-
-
-def _mostly_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    if len(letters) < 20:
+        return None
+    upper = sum(c.isupper() for c in letters)
+    if upper > 0.6 * len(letters):
+        return "upper"
+    return "lower" if upper < 0.02 * len(letters) else None

@@ -83,6 +83,8 @@ est-ce est-il y a voici voila oui non ok svp stp cdt bjr slt apres avant depuis 
 pour par avec sans sous sur dans entre chez vers selon concernant suite
 mon ma mes votre madame monsieur cher chere chers cheres
 rue avenue boulevard place chemin impasse allee quai cours route
+francais francaise algerien algerienne marocain marocaine tunisien tunisienne senegalais
+senegalaise malien malienne ivoirien ivoirienne europeen europeenne etranger etrangere
 """.split())
 
 # Places and other words that are also surnames ("Pauline Paris", "Maryse Noël"): never trimmed
@@ -93,11 +95,6 @@ toulon grenoble dijon angers nimes brest tours limoges amiens metz besancon perp
 rouen caen nancy avignon poitiers pau calais rochelle cayenne fort-de-france pointe-a-pitre
 saint-denis mamoudzou ajaccio bastia gironde rhone nord essonne bretagne normandie corse
 guadeloupe martinique guyane reunion mayotte europe france
-""".split())
-
-NOT_NAMES = NOT_NAMES | frozenset("""
-francais francaise algerien algerienne marocain marocaine tunisien tunisienne senegalais
-senegalaise malien malienne ivoirien ivoirienne europeen europeenne etranger etrangere
 """.split())
 
 # All-caps words that are acronyms or shouted words, never surnames.
