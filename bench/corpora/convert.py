@@ -88,8 +88,8 @@ def eds_spans(text: str, entities: list[dict]) -> tuple[list[dict], list[dict]]:
     * NOM / PRENOM -> PERSON, one span each; bare initials ("P.", "T.-A.") are dropped (the
       issue does not count them as leaks).
     * ADRESSE -> ADDRESS, cut after the postcode when the annotation runs on to the city.
-    * ZIP -> ADDRESS when it follows a street address on the same line within 40 characters
-      (merged with it when only separators stand between), else dropped.
+    * ZIP -> ADDRESS when it is the first postcode after a street address, on the same line
+      within 40 characters (merged with it when only separators stand between), else dropped.
     * DATE -> keep DATE, HOPITAL -> keep ORGANISATION, VILLE -> dropped.
     """
     pii, keep = [], []
@@ -105,6 +105,7 @@ def eds_spans(text: str, entities: list[dict]) -> tuple[list[dict], list[dict]]:
                     last_address["end"] = span(text, start, end, "ADDRESS")["end"]
                 else:
                     pii.append(span(text, start, end, "ADDRESS"))
+                last_address = None  # one postcode per address
             continue
         if label in EDS_DROP:
             continue
