@@ -20,8 +20,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from common.clock import utc_now
 from storage.db import Database, as_utc
-from storage.models import AuditEvent, BotState, Decision, Draft, Question, SummarySent, utcnow
+from storage.models import AuditEvent, BotState, Decision, Draft, Question, SummarySent
 
 DECISION_KINDS = ("approved", "edited", "discarded")
 FAILURE_KINDS = ("draft.failed",)
@@ -148,8 +149,13 @@ def claim_summary(db: Database, team: str, day: date) -> bool:
 def mark_summary_sent(db: Database, team: str, day: date, event_id: str | None) -> None:
     """Record that the claimed summary was posted, as Matrix event ``event_id``, now."""
     with db.session(immediate=True) as s:
-        s.execute(update(SummarySent).where(SummarySent.team == team, SummarySent.day == day.isoformat())
-                  .values(event_id=event_id, sent_at=utcnow()))
+        mark_sent(s, team, day, event_id)
+
+
+def mark_sent(session, team: str, day: date, event_id: str | None) -> None:
+    """``mark_summary_sent`` inside the caller's transaction."""
+    session.execute(update(SummarySent).where(SummarySent.team == team, SummarySent.day == day.isoformat())
+                    .values(event_id=event_id, sent_at=utc_now()))
 
 
 def release_claim(db: Database, team: str, day: date) -> None:
@@ -172,7 +178,7 @@ _POST_REQUEST = "summary.post:"  # bot_state key prefix: "summary.post:<day>:<te
 def request_post(db: Database, team: str, day: date) -> None:
     """Ask the running bot to post (team, day)'s summary (``plume summary --post``)."""
     with db.session(immediate=True) as s:
-        s.merge(BotState(key=f"{_POST_REQUEST}{day.isoformat()}:{team}", value=utcnow().isoformat()))
+        s.merge(BotState(key=f"{_POST_REQUEST}{day.isoformat()}:{team}", value=utc_now().isoformat()))
 
 
 def post_requests(db: Database) -> list[tuple[str, date]]:
