@@ -20,7 +20,7 @@ from handlers.base import Messenger
 from handlers.events import Incoming, normalise_key
 from handlers.messages import agents as messages
 from handlers.pending import PendingValues
-from handlers.questions import RETRY_KEY, QuestionHandler
+from handlers.questions import QuestionHandler
 from handlers.verbs import AGENT, Call, VerbTable, verb
 from redaction import Redactor, rehydrate
 from storage.async_store import AsyncStore
@@ -85,9 +85,8 @@ class DecisionHandler:
             if decision is not None and decision.actor == event.sender:
                 await self._reason(decision, _REASONS[event.key], event)
             return
-        question_id = await self.store.get_state(RETRY_KEY.format(event_id=event.target))
-        if question_id and event.key == normalise_key(messages.REGENERATE):
-            question = await self.store.get_question(question_id)
+        if event.key == normalise_key(messages.REGENERATE):
+            question = await self.store.question_for_retry(event.target)
             if question is not None and question.agent == event.sender:
                 await self._regenerate(question, event.sender)
 

@@ -25,8 +25,6 @@ from storage.models import Draft, Question
 
 log = structlog.get_logger("plume.questions")
 
-RETRY_KEY = "retry:{event_id}"  # bot_state key: failure notice → question id
-
 
 class QuestionHandler:
     def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: Redactor,
@@ -89,7 +87,7 @@ class QuestionHandler:
             event_id = await self.messenger.send_notice(
                 question.room_id, *messages.draft_failed(exc.kind),
                 reply_to=question.event_id)
-            await self.store.set_state(RETRY_KEY.format(event_id=event_id), question.id)
+            await self.store.set_retry_prompt(event_id, question)
             await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
             return
         finally:

@@ -111,7 +111,7 @@ class HandledEvent(SQLModel, table=True):
 
 
 class BotState(SQLModel, table=True):
-    """Small key/value state of the bot, e.g. ``sync_token`` saved after handling."""
+    """Small key/value state of the bot: the ``sync_token`` saved after handling."""
 
     __tablename__ = "bot_state"
 
@@ -130,3 +130,24 @@ class SummarySent(SQLModel, table=True):
     day: str = Field(max_length=10)
     sent_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
     event_id: str | None = Field(default=None, max_length=255)
+
+
+class RetryPrompt(SQLModel, table=True):
+    """A draft-failure notice (Matrix event) on which the agent may react 🔄, and its question."""
+
+    __tablename__ = "retry_prompt"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    question_id: str = Field(foreign_key="question.id", max_length=64)
+
+
+class SummaryRequest(SQLModel, table=True):
+    """A summary asked for with ``plume summary --post``, until the running bot posted it."""
+
+    __tablename__ = "summary_request"
+    __table_args__ = (UniqueConstraint("team", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=255)
+    day: str = Field(max_length=10)
+    requested_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))

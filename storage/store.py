@@ -19,7 +19,7 @@ from common.clock import utc_now
 from storage import reporting
 from storage.audit import WITNESS_KIND, AuditLog, ExportFilter, VerifyReport
 from storage.db import Database
-from storage.models import BotState, Decision, Draft, HandledEvent, Question
+from storage.models import BotState, Decision, Draft, HandledEvent, Question, RetryPrompt
 from storage.summary import Summary, chart_series, compute_summary
 
 OPEN_STATUSES = ("redacted", "drafted", "failed")
@@ -125,6 +125,16 @@ class Store:
                                        "latency_ms": latency_ms, "instruction": instruction,
                                        "text": text}, session=s)
         return draft
+
+    def set_retry_prompt(self, event_id: str, question: Question) -> None:
+        """Remember the failure notice ``event_id`` on which a 🔄 retries ``question``."""
+        with self.db.session(immediate=True) as s:
+            s.merge(RetryPrompt(event_id=event_id, question_id=question.id))
+
+    def question_for_retry(self, event_id: str) -> Question | None:
+        with self.db.session() as s:
+            row = s.get(RetryPrompt, event_id)
+            return s.get(Question, row.question_id) if row else None
 
     def set_draft_event(self, draft: Draft, event_id: str) -> None:
         with self.db.session(immediate=True) as s:
