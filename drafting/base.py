@@ -17,7 +17,7 @@
     make_drafter(llm_config: drafting.config.LLMConfig) -> Drafter
         anthropic: AsyncAnthropic (ANTHROPIC_API_KEY); openai: AsyncOpenAI (PLUME_LLM_API_KEY);
         offline: réponses types from drafting/reponses_types/*.yaml.
-        Raises common.config.ConfigError when the backend's API key is missing from the environment.
+        Raises common.config.MissingSecret (a ConfigError) when the API key is not in the environment.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ from handlers.base import Messenger
 from handlers.events import Incoming
 from handlers.messages import Message
 from handlers.messages import agents, leads, security
-from handlers.verbs import AGENT, ANY, AUDIENCE_OF_ROOM, LEAD, SECURITY, Call, Verb, VerbOwner, VerbTable, verb
+from handlers.verbs import (AGENT, ANY, AUDIENCE_OF_ROOM, LEAD, SECURITY, Call, Verb, VerbOwner,
+                            VerbTable, verb)
 from redaction.normalize import fold
 from storage.async_store import AsyncStore
 
