@@ -52,8 +52,7 @@ class DecisionHandler:
         self.messenger = messenger
         self.pending = pending
         self.questions = questions
-        self.loop = LoopHandler(store=store, redactor=redactor, messenger=messenger,
-                                pending=pending, questions=questions)
+        self.loop = LoopHandler(questions)
         self._buttons = VerbTable([self])
 
     # -- entry points ------------------------------------------------------------------------

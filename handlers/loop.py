@@ -40,13 +40,12 @@ def placeholder_counts(text: str) -> dict[str, int]:
 
 
 class LoopHandler:
-    def __init__(self, *, store: AsyncStore, redactor: Redactor, messenger: Messenger,
-                 pending: PendingValues, questions: QuestionHandler) -> None:
-        self.store = store
-        self.redactor = redactor
-        self.messenger = messenger
-        self.pending = pending
+    def __init__(self, questions: QuestionHandler) -> None:
         self.questions = questions
+        self.store: AsyncStore = questions.store
+        self.redactor: Redactor = questions.redactor
+        self.messenger: Messenger = questions.messenger
+        self.pending: PendingValues = questions.pending
 
     async def mask(self, question: Question, actor: str, event_id: str, args: str) -> None:
         """``!masquer``: see the module docstring."""
@@ -56,7 +55,8 @@ class LoopHandler:
         if request is None:
             await self.messenger.send_notice(question.room_id, *messages.MASK_USAGE)
             return
-        mapping = await self.pending.mapping_for(question) or {}
+        known = await self.pending.mapping_for(question)  # None: values lost, placeholders stay
+        mapping = known or {}
         entity_type = request.entity_type or masks.guess_entity_type(
             request.expression, await asyncio.to_thread(self.redactor.redact, request.expression))
         done = masks.apply(question.redacted_text, request.expression, entity_type, mapping)
@@ -83,7 +83,8 @@ class LoopHandler:
             return
         log.info("question.remasked", question_id=question.id, placeholder=done.placeholder,
                  entity_type=entity_type, occurrences=done.occurrences)
-        self.pending.remember(question.id, done.mapping, (done.placeholder, entity_type))
+        if known is not None:
+            self.pending.remember(question.id, done.mapping, (done.placeholder, entity_type))
         await self._next(revised, actor, messages.masked_line(done.placeholder, done.occurrences))
 
     async def correct(self, question: Question, actor: str, event_id: str, text: str) -> None:
