@@ -45,7 +45,8 @@ class CommandHandler:
         if not await self.store.claim_event(event.event_id, event.room_id):
             return
         name, rest = parse(event.body)
-        bound = self.verbs.find([name, *(fold(w) for w in rest.split()[:2])])
+        # "!regenerer plus court, sans formule": the verb's words, punctuation after them ignored
+        bound = self.verbs.find([name, *(fold(w).rstrip(",;:.") for w in rest.split()[:2])])
         if bound is not None:
             parts = rest.split(None, len(bound.verb.words) - 1)
             args = parts[-1].strip() if len(parts) == len(bound.verb.words) else ""

@@ -59,14 +59,15 @@ async def test_tone_verbs_by_command_and_reaction_record_the_tone(plume):
     await plume.react(draft["event_id"], agents.TONE_EMOJIS["court"])
     await plume.say("!regenerer plus simple")
     await plume.say("!regenerer plus formel sans formule finale")
-    await plume.say("!regenerer plus court, sans formule finale")  # a free instruction, no tone
-    assert [d.tone for d in drafts(plume)] == [None, "court", "simple", "formel", None]
+    await plume.say("!regenerer plus court, sans formule finale")
+    await plume.say("!regenerer plus courtement")  # not a tone verb: a free instruction
+    assert [d.tone for d in drafts(plume)] == [None, "court", "simple", "formel", "court", None]
     assert [d.instruction for d in drafts(plume)][3:] == ["sans formule finale",
-                                                          "plus court, sans formule finale"]
+                                                          "sans formule finale", "plus courtement"]
     assert [p["tone"] for p in payloads(plume, "draft.regenerated")] == \
-        ["court", "simple", "formel", None]
+        ["court", "simple", "formel", "court", None]
     # offline, the tone cannot be applied: the agent is told
-    assert "ne peut pas être appliquée hors ligne" in plume.messenger.notices[-2]["body"]
+    assert "ne peut pas être appliquée hors ligne" in plume.messenger.notices[-1]["body"]
     help_ = (await plume.say("!aide"))["body"]
     assert "• ✂️ !regenerer plus court [consigne] : une version plus courte" in help_
 
