@@ -71,7 +71,7 @@ def _fill(db: Database, texts: list[tuple[str, str]]) -> dict[str, int]:
                          agent="@bench", team="bench", redacted_text=text, entity_counts={})
             s.add(q)
             s.flush()
-            lib.add(s, q, kind="approved", text_=label, is_sqlite=db.is_sqlite)
+            lib.add(s, q, kind="approved", answer=label, is_sqlite=db.is_sqlite)
         for row in s.exec(select(ValidatedAnswer)):
             ids[row.answer_text] = row.id
     return ids
