@@ -13,7 +13,8 @@ from drafting.prompts import TONES
 from handlers.messages import agents as messages
 from storage.audit import ExportFilter
 from storage.models import AgentProfile, Decision, Draft
-from tests.bot.test_bot_flow import NAME, IBAN, QUESTION, buttons, notice, open_dm, paste
+from handlers.messages.leads import render_summary
+from tests.bot.test_bot_flow import IBAN, NAME, assert_private, buttons, notice, open_dm, paste
 
 pytestmark = pytest.mark.synapse
 
@@ -120,5 +121,10 @@ async def test_team_validated_answer_is_offered_with_current_values_only(plume_f
     zone = plume.config.summary.zone
     figures = plume.bot.store.summary("equipe-test", datetime.now(zone).date(), zone)
     assert figures.to_json()["validated_reused"] == 1
+    assert "Réponses déjà validées par l'équipe réutilisées : 1 question(s)" in render_summary(figures)[0]
     with plume.bot.db.session() as s:
         assert len(s.exec(select(Decision)).all()) == 1
+    await plume.stop()  # flush the database before reading its files
+    assert_private(plume, fake_llm)
+    stored = b"".join(p.read_bytes() for p in plume.workdir.glob("plume.db*")).decode("utf-8", "replace")
+    assert OTHER_NAME not in stored and "Vasseur" not in stored
