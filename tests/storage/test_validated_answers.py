@@ -84,42 +84,42 @@ def test_reuse_is_counted_in_the_summary(db, audit):
     assert data["validated_reused"] == 1 and data["questions"] == 2
 
 
-def test_migration_backfills_the_decisions_already_stored(tmp_path):
+def test_migration_backfills_the_decisions_already_stored(db):
+    """Down to 0002 (dropping the library), old decisions in, up again: they are in the library."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
     from sqlalchemy import text
 
     from storage.audit import AuditLog
-    from storage.db import MIGRATIONS, Database
+    from storage.db import MIGRATIONS
     from tests.fixtures.db import TEST_AUDIT_KEY
 
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+        command.downgrade(cfg, "0002")
     with db.engine.begin() as conn:
         for n, (kind, final) in enumerate((("approved", None), ("edited", "Texte corrigé."),
                                            ("discarded", None)), start=1):
             conn.execute(text(
                 "INSERT INTO question (id, event_id, room_id, agent, team, redacted_text, entity_counts,"
                 f" status, created_at) VALUES ('q{n}', '$e{n}', '!dm', '@a:hs', 't1', :q, '{{}}', :k,"
-                " '2026-11-10 09:00:00')"), {"q": RIB, "k": kind})
-            conn.execute(text(
+                " '2026-11-10 09:00:00+00')"), {"q": RIB, "k": kind})
+            draft_id = conn.execute(text(
                 "INSERT INTO draft (question_id, version, text, backend, model, latency_ms, created_at)"
-                f" VALUES ('q{n}', 1, :a, 'b', 'm', 1, '2026-11-10 09:00:00')"), {"a": ANSWER})
+                f" VALUES ('q{n}', 1, :a, 'b', 'm', 1, '2026-11-10 09:00:00+00') RETURNING id"),
+                {"a": ANSWER}).scalar_one()
             conn.execute(text(
                 "INSERT INTO decision (question_id, draft_id, kind, actor, final_text, created_at)"
-                f" VALUES ('q{n}', {n}, :k, '@a:hs', :f, '2026-11-10 09:0{n}:00')"),
-                {"k": kind, "f": final})
+                f" VALUES ('q{n}', :d, :k, '@a:hs', :f, '2026-11-10 09:0{n}:00+00')"),
+                {"d": draft_id, "k": kind, "f": final})
     db.migrate()
     store = Store(db, AuditLog(db, TEST_AUDIT_KEY))
     match = store.similar_answer(team="t1", agent="@b:hs", question_text=RIB_AGAIN)
     assert match.question_id == "q2" and match.text == "Texte corrigé."  # the newest of two equals
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM validated_answer")).scalar() == 2
-    db.dispose()
 
 
 def test_signature_is_set_replaced_and_erased_without_its_text_in_the_audit(db, audit):
