@@ -112,12 +112,17 @@ class QuestionHandler:
 
     async def _example(self, question: Question, previous: Draft | None) -> AnswerMatch | None:
         """The validated answer for ``question``: the one of its earlier drafts, else (first
-        draft) the closest of the library; None when there is none or it fails the leak guard."""
+        draft) the closest of the library; None when there is none, the library is off
+        (``validated_answers.enabled``) or it fails the leak guard."""
+        settings = self.config.validated_answers
         if previous is not None:
             return (await self.store.validated_answer(previous.example_id, question.redacted_text)
                     if previous.example_id else None)
+        if not settings.enabled:
+            return None
         match = await self.store.similar_answer(team=question.team, agent=question.agent,
-                                                question_text=question.redacted_text)
+                                                question_text=question.redacted_text,
+                                                min_similarity=settings.min_similarity)
         if match is None or self.redactor.leaks(match.text):
             return None
         return match

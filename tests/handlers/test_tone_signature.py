@@ -106,3 +106,13 @@ async def test_a_validated_answer_is_offered_with_this_questions_values(plume):
     assert payloads(plume, "draft.generated")[-1]["validated_answer_id"] == drafts(plume)[-1].example_id
     other = await plume.paste("Bonjour, comment renouveler mon passeport ?")
     assert "Réponse validée" not in other["body"]
+
+
+async def test_the_library_can_be_turned_off(plume):
+    plume.config = plume.config.model_copy(update={"validated_answers": plume.config.validated_answers
+                                                   .model_copy(update={"enabled": False})})
+    plume.questions.config = plume.config
+    await plume.paste("Comment signaler à la CAF mon changement de RIB ?")
+    await plume.say("!ok")
+    draft = await plume.paste("J'ai changé de banque : comment signaler mon nouveau RIB à la CAF ?")
+    assert "Réponse validée" not in draft["body"] and drafts(plume)[-1].example_id is None
