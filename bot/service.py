@@ -30,6 +30,7 @@ from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
 from handlers.messages.security import audit_key_missing
 from handlers.pending import PendingValues
+from handlers.profile import ProfileHandler
 from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.summaries import SummaryHandler
@@ -143,7 +144,8 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     summaries = SummaryHandler(config=config, store=handlers_store, messenger=client, access=access)
     security = SecurityHandler(config=config, store=handlers_store, messenger=client, access=access)
     commands = CommandHandler(store=handlers_store, messenger=client,
-                              owners=[decisions, summaries, security])
+                              owners=[decisions, ProfileHandler(store=handlers_store, messenger=client),
+                                      summaries, security])
     router = EventRouter(access=access, store=handlers_store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
     return Bot(config, db, audit, store, client, router, drafter, summaries, security)

@@ -10,8 +10,11 @@
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text.
     Drafter (protocol):  .backend: str, .model: str,
-        async draft(redacted_question, *, instruction=None, previous=None) -> DraftResult
-        ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft.
+        async draft(redacted_question, *, instruction=None, previous=None, tone=None,
+                    example=None) -> DraftResult
+        ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft;
+        ``tone`` a key of drafting.prompts.TONES (court | simple | formel), sent as its fixed
+        French text; ``example`` a validated answer of the team (placeholder form).
         Raises DraftError once the backend's bounded retries are spent.
         async aclose() releases the HTTP connections (no-op for offline).
     make_drafter(llm_config: drafting.config.LLMConfig) -> Drafter
@@ -62,7 +65,8 @@ class Drafter(Protocol):
     model: str
 
     async def draft(
-        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
+        tone: str | None = None, example: str | None = None,
     ) -> DraftResult: ...
 
     async def aclose(self) -> None: ...

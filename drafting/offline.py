@@ -84,7 +84,8 @@ class OfflineDrafter:
         self._reponses = load_reponses_types(directory)
 
     async def draft(
-        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
+        tone: str | None = None, example: str | None = None,
     ) -> DraftResult:
         start = time.perf_counter()
         greeting = salutation(redacted_question)
@@ -92,7 +93,8 @@ class OfflineDrafter:
         chosen, text = candidates[0]
         if previous is not None:
             chosen, text = next(((r, t) for r, t in candidates if t.strip() != previous.strip()), candidates[0])
-        notes = ("offline", "instruction_ignored") if instruction and instruction.strip() else ("offline",)
+        ignored = tone or (instruction and instruction.strip())
+        notes = ("offline", "instruction_ignored") if ignored else ("offline",)
         latency_ms = round((time.perf_counter() - start) * 1000)
         return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms,
                            notes=notes, template=chosen.titre)

@@ -102,9 +102,11 @@ class _RemoteDrafter:
         raise NotImplementedError
 
     async def draft(
-        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
+        tone: str | None = None, example: str | None = None,
     ) -> DraftResult:
-        messages = build_messages(redacted_question, instruction=instruction, previous=previous)
+        messages = build_messages(redacted_question, instruction=instruction, previous=previous,
+                                  tone=tone, example=example)
         statuses: list[int | None] = []
         token = _attempts.set(statuses)
         start = time.perf_counter()

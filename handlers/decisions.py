@@ -1,7 +1,9 @@
-"""The agent's decisions on a draft: ✅ approve · ✏️ edit · 🔄 regenerate · 🗑️ discard.
+"""The agent's decisions on a draft: ✅ approve · ✏️ edit · 🔄 regenerate · 🗑️ discard, and the
+tone regenerations ✂️ shorter · 📖 plain language · 🎩 more formal.
 
 Each is one verb (``handlers.verbs``): the reaction on a draft and the text command (``!ok``,
-``!modifier <texte>``, ``!regenerer [consigne]``, ``!rejeter [raison]``) run the same method.
+``!modifier <texte>``, ``!regenerer [consigne]``, ``!regenerer plus court|simple|formel``,
+``!rejeter [raison]``) run the same method.
 A command acts on the draft (or confirmation prompt) it replies to, else on the room's newest
 question. Replies end here too (an edit, a corrected text to send, or the reason of a discard).
 A question is decided once; a second decision changes nothing and says so. Texts typed by the
@@ -23,6 +25,7 @@ from handlers.events import Incoming, normalise_key
 from handlers.loop import LoopHandler
 from handlers.messages import agents as messages
 from handlers.pending import PendingValues
+from handlers.profile import without_signature
 from handlers.questions import QuestionHandler
 from handlers.verbs import AGENT, Call, VerbTable, verb
 from redaction import Redactor, rehydrate
@@ -147,7 +150,9 @@ class DecisionHandler:
             await self.questions.refuse_if_decided(question)
             return
         text = rehydrate(draft.text, mapping or {})
-        await self.messenger.send_notice(question.room_id, *messages.final_text("approved", text),
+        signature = await self.store.signature(question.agent)
+        await self.messenger.send_notice(question.room_id,
+                                         *messages.final_text("approved", text, signature),
                                          reply_to=draft.event_id)
         self.pending.forget(question.id)
 
@@ -172,6 +177,21 @@ class DecisionHandler:
             return
         await self._regenerate(target.question, target.actor, call.args or None)
 
+    @verb("regenerer plus court", AGENT, "une version plus courte", usage="[consigne]",
+          emoji=messages.TONE_EMOJIS["court"])
+    async def shorter(self, target: DraftTarget, call: Call) -> None:
+        await self._regenerate(target.question, target.actor, call.args or None, tone="court")
+
+    @verb("regenerer plus simple", AGENT, "une version en langage simple, facile à lire et à "
+          "comprendre par tous", usage="[consigne]", emoji=messages.TONE_EMOJIS["simple"])
+    async def simpler(self, target: DraftTarget, call: Call) -> None:
+        await self._regenerate(target.question, target.actor, call.args or None, tone="simple")
+
+    @verb("regenerer plus formel", AGENT, "une version plus formelle", usage="[consigne]",
+          emoji=messages.TONE_EMOJIS["formel"])
+    async def more_formal(self, target: DraftTarget, call: Call) -> None:
+        await self._regenerate(target.question, target.actor, call.args or None, tone="formel")
+
     @verb("rejeter", AGENT, "rejeter le brouillon", usage="[raison]", emoji=messages.DISCARD)
     async def discard(self, target: DraftTarget, call: Call) -> None:
         await self._discard(target.question, target.draft, target.actor, call.args or None)
@@ -191,23 +211,27 @@ class DecisionHandler:
         if await self.questions.refuse_if_decided(question):
             return
         draft = draft or await self.store.latest_draft(question.id)
+        signature = await self.store.signature(question.agent)
+        text = without_signature(text, signature)  # the agent's own data stays out of storage
         final = await self._redacted(question, text)
         similarity = SequenceMatcher(None, draft.text, final).ratio() if draft else None
         if await self.store.decide(question, draft, kind="edited", actor=actor, final_text=final,
                                    similarity=similarity) is None:
             await self.questions.refuse_if_decided(question)
             return
-        await self.messenger.send_notice(question.room_id, *messages.final_text("edited", text),
+        await self.messenger.send_notice(question.room_id,
+                                         *messages.final_text("edited", text, signature),
                                          reply_to=draft.event_id if draft else None)
         self.pending.forget(question.id)
 
-    async def _regenerate(self, question: Question, actor: str, instruction: str | None = None) -> None:
+    async def _regenerate(self, question: Question, actor: str, instruction: str | None = None,
+                          tone: str | None = None) -> None:
         if await self.questions.refuse_if_decided(question):
             return
         if instruction:
             instruction = await self._redacted(question, instruction)
         await self.questions.draft_and_post(question, await self.pending.mapping_for(question),
-                                            actor=actor, instruction=instruction or None)
+                                            actor=actor, instruction=instruction or None, tone=tone)
 
     async def _discard(self, question: Question, draft: Draft | None, actor: str,
                        reason: str | None = None) -> None:

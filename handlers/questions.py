@@ -23,6 +23,7 @@ from handlers.messages import notice
 from handlers.pending import PendingValues
 from redaction import Redactor, rehydrate
 from storage.async_store import AsyncStore
+from storage.library import AnswerMatch
 from storage.models import Draft, Question
 
 log = structlog.get_logger("plume.questions")
@@ -98,18 +99,23 @@ class QuestionHandler:
 
     async def draft_and_post(self, question: Question, mapping: dict[str, str] | None, *,
                              actor: str, instruction: str | None = None,
-                             intro: str | None = None, fresh: bool = False) -> None:
+                             intro: str | None = None, fresh: bool = False,
+                             tone: str | None = None) -> None:
         """Ask the LLM for the next version and post it with its buttons, or say it failed.
 
         The agent sees the bot typing while the LLM drafts. ``mapping`` None: the real values
         are lost (restart); the draft keeps its placeholders. ``fresh``: a first draft of a
-        corrected text (the previous draft is not sent along).
+        corrected text (the previous draft is not sent along). ``tone``: a key of
+        ``drafting.prompts.TONES``. A validated answer of the team close to the question goes to
+        the model as an example and is offered under the draft.
         """
         previous = None if fresh else await self.store.latest_draft(question.id)
+        example = await self._example(question, previous)
         await self.messenger.set_typing(question.room_id, True)
         try:
             result = await self.drafter.draft(question.redacted_text, instruction=instruction,
-                                              previous=previous.text if previous else None)
+                                              previous=previous.text if previous else None,
+                                              tone=tone, example=example.text if example else None)
         except DraftError as exc:
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
             await self.store.draft_failed(question, kind=exc.kind, actor=actor)
@@ -126,19 +132,47 @@ class QuestionHandler:
         stored = (await self.pending.redact(question, result.text)).text
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
                                      model=result.model, latency_ms=result.latency_ms,
-                                     instruction=instruction, actor=actor)
+                                     instruction=instruction, actor=actor, tone=tone,
+                                     example=example)
         log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms)
         notes = messages.draft_notes(result.notes, result.template)
         notice_line = " ".join(x for x in (intro, notes) if x) or None
-        await self._post(question, draft, rehydrate(result.text, known), notice_line,
-                         mapping is not None)
+        await self._post(question, draft, rehydrate(result.text, known), notice_line, mapping)
+
+    async def _example(self, question: Question, previous: Draft | None) -> AnswerMatch | None:
+        """The validated answer for ``question``: the one of its earlier drafts, else (first
+        draft) the closest of the library; None when there is none, the library is off
+        (``validated_answers.enabled``) or it fails the leak guard."""
+        settings = self.config.validated_answers
+        if previous is not None:
+            return (await self.store.validated_answer(previous.example_id, question.redacted_text)
+                    if previous.example_id else None)
+        if not settings.enabled:
+            return None
+        match = await self.store.similar_answer(team=question.team, agent=question.agent,
+                                                question_text=question.redacted_text,
+                                                min_similarity=settings.min_similarity)
+        if match is None or self.redactor.leaks(match.text):
+            return None
+        return match
 
     async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
-                    values_restored: bool) -> None:
-        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``."""
+                    mapping: dict[str, str] | None) -> None:
+        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``.
+
+        The agent's signature is added here, locally; the validated answer offered gets this
+        question's values only, where its placeholders match (another citizen's were never stored).
+        """
+        signature = await self.store.signature(question.agent)
+        validated = None
+        if draft.example_id and (example := await self.store.validated_answer(
+                draft.example_id, question.redacted_text)):
+            validated = (example.validated_at.astimezone(self.config.summary.zone).date(),
+                         example.similarity, rehydrate(example.text, mapping or {}))
         body, html = messages.draft(draft.version, shown, question.entity_counts,
-                                    question.redacted_text, notice_line, values_restored)
+                                    question.redacted_text, notice_line, mapping is not None,
+                                    signature=signature, validated=validated)
         try:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
@@ -155,4 +189,4 @@ class QuestionHandler:
         for ref in await self.store.undelivered_drafts(cutoff):
             mapping = await self.pending.mapping_for(ref.question)
             await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
-                             None, mapping is not None)
+                             None, mapping)

@@ -94,6 +94,8 @@ class Draft(SQLModel, table=True):
     model: str = Field(max_length=128)
     latency_ms: int = 0
     instruction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    tone: str | None = Field(default=None, max_length=16)  # court | simple | formel
+    example_id: int | None = None  # the validated_answer offered with this draft
     created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
@@ -194,3 +196,32 @@ class SummaryRequest(SQLModel, table=True):
     team: str = Field(max_length=255)
     day: str = Field(max_length=10)
     requested_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class ValidatedAnswer(SQLModel, table=True):
+    """The final text of an approved or edited question (placeholder form) in its team's library
+    of validated answers (``storage.library``). ``search_text``: the question's stems
+    (``storage.answers.search_stems``). PostgreSQL adds a generated ``tsv`` column, SQLite an FTS5
+    table ``validated_answer_fts`` (migration 0003)."""
+
+    __tablename__ = "validated_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(foreign_key="question.id", unique=True, max_length=64)
+    team: str | None = Field(default=None, index=True, max_length=255)
+    agent: str = Field(index=True, max_length=255)
+    kind: str = Field(max_length=32)
+    answer_text: str = Field(sa_column=Column(Text, nullable=False))
+    search_text: str = Field(sa_column=Column(Text, nullable=False))
+    validated_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class AgentProfile(SQLModel, table=True):
+    """An agent's own settings: the signature added under their drafts, never sent to the model
+    (the agent's own data, not a citizen's: not redacted, deleted by ``!signature effacer``)."""
+
+    __tablename__ = "agent_profile"
+
+    user_id: str = Field(primary_key=True, max_length=255)
+    signature: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))

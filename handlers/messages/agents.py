@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from handlers.messages import Message, notice, paragraphs
 from handlers.messages.entities import named, singular
+from handlers.messages.leads import french_date
 
 APPROVE, EDIT, REGENERATE, DISCARD = "✅", "✏️", "🔄", "🗑️"
 DRAFT_BUTTONS = (APPROVE, EDIT, REGENERATE, DISCARD)
-DRAFT_ACTIONS = "✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)"
 MASK_HINT = "Une donnée personnelle est restée en clair ? !masquer <mot ou expression>"
+# Tone regenerations (drafting.prompts.TONES): reactions the agent adds on a draft; not posted as
+# buttons, to keep four under each draft (the footer and !aide name them).
+TONE_EMOJIS = {"court": "✂️", "simple": "📖", "formel": "🎩"}
 
 DISCARD_REASONS = {
     "1️⃣": "hors sujet",
@@ -122,31 +126,76 @@ def masked_summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {singular(t)}" for t, n in sorted(counts.items()))
 
 
+def _signed(text: str, signature: str | None) -> str:
+    return f"{text.rstrip()}\n\n{signature.strip()}" if signature and signature.strip() else text
+
+
+def validated_head(day: date, similarity: float) -> str:
+    return (f"Réponse validée par l'équipe le {french_date(day)} pour une question proche "
+            f"(similarité {round(similarity * 100)} %), donnée en exemple au modèle :")
+
+
+VALIDATED_NOTE = ("Les valeurs de cette question y sont remises là où les marqueurs concordent ; "
+                  "les autres marqueurs restent à compléter.")
+DRAFT_FOOTER = ("✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter — ou réagissez "
+                + " · ".join(f"{e} plus {t}" for t, e in TONE_EMOJIS.items()) + " (ou !aide)")
+
+
 def draft(version: int, text: str, counts: dict[str, int], sent_text: str,
-          notice_line: str | None, values_restored: bool) -> Message:
-    """The draft message: the draft with real values, what was masked, the text sent."""
+          notice_line: str | None, values_restored: bool, *, signature: str | None = None,
+          validated: tuple[date, float, str] | None = None) -> Message:
+    """The draft message: the draft with real values (and the agent's ``signature``, added here
+    only), the validated answer offered (local day, similarity 0..1, text), what was masked, the
+    text sent."""
     head = f"Brouillon v{version} — à relire avant envoi"
     restore = ("" if values_restored else
                "\n(Les valeurs réelles ne sont plus en mémoire : les marqueurs restent à compléter.)")
     extra = f"\n{notice_line}" if notice_line else ""
-    plain = (f"{head}{extra}{restore}\n\n{text}\n\n"
+    text = _signed(text, signature)
+    offer_plain = offer_html = ""
+    if validated:
+        day, similarity, answer = validated
+        offer_plain = f"— {validated_head(day, similarity)}\n{answer}\n({VALIDATED_NOTE})\n\n"
+        offer_html = (f"<p><em>{escape(validated_head(day, similarity))}</em></p>"
+                      f"<blockquote>{paragraphs(answer)}</blockquote><p><em>{escape(VALIDATED_NOTE)}</em></p>")
+    plain = (f"{head}{extra}{restore}\n\n{text}\n\n{offer_plain}"
              f"— Données masquées avant envoi au modèle : {masked_summary(counts)}\n"
-             f"Texte envoyé au modèle :\n{sent_text}\n\n"
-             f"{DRAFT_ACTIONS}\n{MASK_HINT}")
+             f"Texte envoyé au modèle :\n{sent_text}\n\n{DRAFT_FOOTER}\n{MASK_HINT}")
     html = (f"<p><strong>{escape(head)}</strong>"
             + (f"<br><em>{escape(notice_line)}</em>" if notice_line else "")
             + (f"<br><em>{escape(restore.strip())}</em>" if restore else "") + "</p>"
-            f"<p>{paragraphs(text)}</p>"
+            f"<p>{paragraphs(text)}</p>{offer_html}"
             f"<p><em>Données masquées avant envoi au modèle : {escape(masked_summary(counts))}</em></p>"
             f"<p>Texte envoyé au modèle :</p><blockquote>{paragraphs(sent_text)}</blockquote>"
-            f"<p>{escape(DRAFT_ACTIONS)}<br>{escape(MASK_HINT)}</p>")
+            f"<p>{escape(DRAFT_FOOTER)}<br>{escape(MASK_HINT)}</p>")
     return plain, html
 
 
-def final_text(kind: str, text: str) -> Message:
+def final_text(kind: str, text: str, signature: str | None = None) -> Message:
     head = ("✅ Brouillon approuvé. Texte final, prêt à copier :" if kind == "approved"
             else "✏️ Version corrigée enregistrée. Texte final, prêt à copier :")
+    text = _signed(text, signature)
     return f"{head}\n\n{text}", f"<p>{escape(head)}</p><p>{paragraphs(text)}</p>"
+
+
+SIGNATURE_CLEARED = notice("Votre signature est supprimée.")
+
+
+def signature_shown(signature: str | None) -> Message:
+    if not signature:
+        return notice("Aucune signature enregistrée. Pour en ajouter une : « !signature » suivi de "
+                      "votre nom, votre fonction et votre service, sur une ou plusieurs lignes.")
+    return notice(f"Votre signature, ajoutée sous vos brouillons (jamais envoyée au modèle) :\n\n"
+                  f"{signature}\n\n« !signature effacer » la supprime.")
+
+
+def signature_set(signature: str) -> Message:
+    return notice("Signature enregistrée. Plume l'ajoutera sous vos brouillons, sans jamais "
+                  f"l'envoyer au modèle :\n\n{signature}")
+
+
+def signature_too_long(limit: int) -> Message:
+    return notice(f"Signature trop longue : {limit} caractères au plus.")
 
 
 def discard_prompt(reason: str | None) -> Message:

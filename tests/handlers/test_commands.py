@@ -17,6 +17,7 @@ from handlers.decisions import DecisionHandler
 from handlers.events import Incoming
 from handlers.messages import agents
 from handlers.pending import PendingValues
+from handlers.profile import ProfileHandler
 from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.summaries import SummaryHandler
@@ -57,7 +58,7 @@ class Plume:
                                          max_question_chars=8000)
         self.decisions = DecisionHandler(store=store, redactor=redactor, messenger=self.messenger,
                                          pending=pending, questions=self.questions)
-        owners = [self.decisions,
+        owners = [self.decisions, ProfileHandler(store=store, messenger=self.messenger),
                   SummaryHandler(config=self.config, store=store, messenger=self.messenger, access=access),
                   SecurityHandler(config=self.config, store=store, messenger=self.messenger, access=access),
                   *extra_owners]
@@ -91,15 +92,20 @@ def plume(sqlite_db, redactor):
 def test_help_lists_every_verb_of_the_room_audience(plume):
     verbs = plume.commands.verbs
     for audience, expected in ((AGENT, ["!ok", "!modifier <texte>", "!regenerer [consigne]",
+                                        "!regenerer plus court [consigne]",
+                                        "!regenerer plus simple [consigne]",
+                                        "!regenerer plus formel [consigne]",
                                         "!rejeter [raison]",
-                                        "!masquer <mot ou expression> [comme <type>]", "!aide"]),
+                                        "!masquer <mot ou expression> [comme <type>]",
+                                        "!signature [texte]", "!aide"]),
                                (LEAD, ["!resume [AAAA-MM-JJ]", "!aide"]),
                                (SECURITY, ["!audit verifier", "!audit export AAAA-MM-JJ AAAA-MM-JJ",
                                            "!audit tete", "!aide"])):
         body, _ = verbs.help_for(audience)
         lines = [line for line in body.splitlines() if line.startswith("• ")]
         assert [line.split(" : ")[0].split("!", 1)[1] for line in lines] == [e[1:] for e in expected]
-    assert verbs.emojis() == agents.DRAFT_BUTTONS
+    assert verbs.emojis() == (*agents.DRAFT_BUTTONS[:3], *agents.TONE_EMOJIS.values(),
+                              agents.DRAFT_BUTTONS[3])
 
 
 async def test_aide_answers_per_room(plume):
