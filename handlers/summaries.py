@@ -52,7 +52,7 @@ ENTITY_PLURALS = {
     "FR_FRANCE_TRAVAIL_ID": "identifiants France Travail", "FR_SIRET": "SIRET", "FR_SIREN": "SIREN",
     "FR_PASSPORT": "passeports", "FR_ID_CARD": "cartes d'identité",
     "FR_LICENSE_PLATE": "plaques d'immatriculation", "FR_AGDREF": "numéros étranger (AGDREF)",
-    "FR_ADDRESS": "adresses",
+    "FR_ADDRESS": "adresses", "IP_ADDRESS": "adresses IP", "URL": "adresses web",
 }
 _NBSP = "\u00a0"
 

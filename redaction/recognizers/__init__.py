@@ -2,7 +2,8 @@
 
 ``build_recognizers(entities)`` returns fresh instances for the entity types asked for;
 ``DEFAULT_ENTITIES`` is what ``redaction.entities: default`` means (every type but LOCATION and
-DATE_TIME, which the agent needs readable).
+DATE_TIME, which the agent needs readable). ``MORE_RECOGNIZERS`` lists further recognizers of
+an entity type (social handles are PERSON too).
 """
 
 from __future__ import annotations
@@ -25,9 +26,12 @@ from redaction.recognizers.fr_siren import FrSirenRecognizer
 from redaction.recognizers.fr_siret import FrSiretRecognizer
 from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
 from redaction.recognizers.iban import FrIbanRecognizer
+from redaction.recognizers.ip_address import FrIpAddressRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
+from redaction.recognizers.social_handle import FrSocialHandleRecognizer
+from redaction.recognizers.url import FrUrlRecognizer
 
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "PERSON": FrPersonRecognizer,
@@ -47,8 +51,13 @@ RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "FR_AGDREF": FrAgdrefRecognizer,
     "FR_ADDRESS": FrAddressRecognizer,
     "DATE_OF_BIRTH": FrDateOfBirthRecognizer,
+    "IP_ADDRESS": FrIpAddressRecognizer,
+    "URL": FrUrlRecognizer,
     "LOCATION": SpacyLocationRecognizer,
     "DATE_TIME": FrDateTimeRecognizer,
+}
+MORE_RECOGNIZERS: dict[str, tuple[type[EntityRecognizer], ...]] = {
+    "PERSON": (FrSocialHandleRecognizer,),
 }
 ALL_ENTITIES = tuple(RECOGNIZERS)
 DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
@@ -63,4 +72,5 @@ CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
     """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
     for the PERSON rules). Raises KeyError on an unknown type."""
-    return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]
+    out = [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]
+    return out + [cls() for e in entities for cls in MORE_RECOGNIZERS.get(e, ())]

@@ -21,8 +21,9 @@ SCORE_THRESHOLD = 0.4
 CONTEXT_BOOST = 0.35
 
 # Separators people put inside numbers: spaces (any kind, normalised), line breaks, dots,
-# hyphens, slashes; at most three in a row (e.g. "072 - 55").
-SEP = r"[ \n.\-/]{0,3}"
+# hyphens, slashes, vertical bars and underscores (tables, forms); at most three in a row
+# (e.g. "072 - 55", "1 | 85").
+SEP = r"[ \n.\-/|_]{0,3}"
 # Digit boundaries: not glued to another letter or digit.
 NB = r"(?<![\w])"
 NA = r"(?![\w])"

@@ -2,9 +2,11 @@
 
 Reference: état civil wording ("né le", "née le", "date de naissance"). A date is masked only
 when a birth cue comes right before it ("né(e) le", "née à Lyon le", "date de naissance :",
-"DDN") or right after it ("(date de naissance)"); deadlines and appointments stay readable.
-Forms: 03/05/1989, 3-5-89, 3.5.1989, 1989-05-03, 1er mars 1989, 16 JANVIER 1950, "seize janvier
-mil neuf cent cinquante", "né en 1950".
+"DDN", "D.N.", "date de naiss.") or right after it ("(date de naissance)", an age: "22/02/1962
+(68 ans)", "12.03.1954, 70 ans"); deadlines and appointments stay readable.
+Forms: 03/05/1989, 3-5-89, 3.5.1989, 22|8|1923, 22 08 1962, 1989-05-03, 1er mars 1989,
+16 JANVIER 1950, "seize janvier mil neuf cent cinquante", "le deux janvier mille neuf cent
+soixante-dix-huit", "né en 1950".
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ _MONTH = (r"(?:janv(?:ier|\.)?|f[ée]v(?:rier|\.)?|mars|avr(?:il|\.)?|mai|juin|j
           r"ao[ûu]t|sept(?:embre|\.)?|oct(?:obre|\.)?|nov(?:embre|\.)?|d[ée]c(?:embre|\.)?)")
 _DAY = rf"(?:1er|premier|\d{{1,2}}|{_WORDNUM})"
 _YEAR = rf"(?:\d{{4}}|\d{{2}}|{_WORDNUM})"
-_NUMERIC = (r"(?<![\w/])(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?(?:\d{4}|\d{2})"
+_NUMERIC = (r"(?<![\w/])(?:\d{1,2}\s?[/.\-|]\s?\d{1,2}\s?[/.\-|]\s?(?:\d{4}|\d{2})"
+            r"|\d{1,2} \d{1,2} (?:19|20)\d{2}"
             r"|(?:19|20)\d{2}-\d{2}-\d{2})(?![\w/])")
 _WORDS = rf"(?<![\w])(?:{_DAY}\s+{_MONTH}\s+{_YEAR}|{_MONTH}\s+\d{{4}})(?![\w])"
 _YEAR_ONLY = r"(?<![\w])(?:19|20)\d{2}(?![\w])"
@@ -32,11 +35,16 @@ _YEAR_ONLY = r"(?<![\w])(?:19|20)\d{2}(?![\w])"
 _BEFORE = regex.compile(
     r"(?:\bn[ée]e?s?(?:\s?\(e\)|\s?\(e?s?\))?,?\s+(?:à\s+[\w'\- ]{1,40}?,?\s+)?(?:le\s*:?\s*|:\s*)"
     r"|\b(?:date|lieu et date|jour) de naissance\s*(?:[:\-]\s*)?(?:le\s+)?"
-    r"|\bnaissance\s*(?:[:\-]\s*)?(?:le\s+)?|\bddn\s*:?\s*|\bnaiss\.\s*:?\s*)$",
+    r"|\b(?:date |dt |d\.\s?)?naiss(?:ance|\.)?\s*(?:[:\-]\s*)?(?:le\s+)?"
+    r"|\b(?:ddn|d\.\s?d\.\s?n\.?|d\.\s?n\.|dn)\s*[:\-]?\s*|(?<![\w])°\s*(?:le\s+)?)$",
     regex.IGNORECASE,
 )
 _BEFORE_YEAR = regex.compile(r"\bn[ée]e?s?(?:\(e\))?\s+en\s+$", regex.IGNORECASE)
-_AFTER = regex.compile(r"\s*[\(,\-]?\s*(?:date de naissance|ddn|naissance)\b", regex.IGNORECASE)
+_AGE = r"(?:[âa]g[ée]e?\s+de\s+)?\d{1,3}\s*ans"
+_AFTER = regex.compile(
+    r"\s*[\(,\-]?\s*(?:date de naissance|ddn|naissance)\b"
+    rf"|\s*\(\s*{_AGE}\s*\)|\s*,\s*{_AGE}(?![\w])(?!\s+(?:de|d'|plus|apr[èe]s|avant|que|qu'|pour|sans)(?![\w]))",
+    regex.IGNORECASE)
 
 
 class FrDateOfBirthRecognizer(FrPatternRecognizer):
