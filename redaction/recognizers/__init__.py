@@ -29,6 +29,7 @@ from redaction.recognizers.iban import FrIbanRecognizer
 from redaction.recognizers.ip_address import FrIpAddressRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
+from redaction.recognizers.person_records import FrPersonRecordRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
 from redaction.recognizers.social_handle import FrSocialHandleRecognizer
 from redaction.recognizers.url import FrUrlRecognizer
@@ -57,8 +58,9 @@ RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "DATE_TIME": FrDateTimeRecognizer,
 }
 MORE_RECOGNIZERS: dict[str, tuple[type[EntityRecognizer], ...]] = {
-    "PERSON": (FrSocialHandleRecognizer,),
+    "PERSON": (FrPersonRecordRecognizer, FrSocialHandleRecognizer),
 }
+_WITH_LEXICON = (FrPersonRecognizer, FrPersonRecordRecognizer)
 ALL_ENTITIES = tuple(RECOGNIZERS)
 DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
 
@@ -72,5 +74,5 @@ CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
     """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
     for the PERSON rules). Raises KeyError on an unknown type."""
-    out = [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]
-    return out + [cls() for e in entities for cls in MORE_RECOGNIZERS.get(e, ())]
+    classes = [RECOGNIZERS[e] for e in entities] + [c for e in entities for c in MORE_RECOGNIZERS.get(e, ())]
+    return [cls(lexicon) if cls in _WITH_LEXICON else cls() for cls in classes]

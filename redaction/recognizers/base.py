@@ -24,9 +24,19 @@ CONTEXT_BOOST = 0.35
 # hyphens, slashes, vertical bars and underscores (tables, forms); at most three in a row
 # (e.g. "072 - 55", "1 | 85").
 SEP = r"[ \n.\-/|_]{0,3}"
+_GROUPS = regex.compile(r"([0-9A-Za-z]+)([^0-9A-Za-z]*)")
 # Digit boundaries: not glued to another letter or digit.
 NB = r"(?<![\w])"
 NA = r"(?![\w])"
+# Numbers written digit by digit with one space ("1 8 5 0 3 …"); several of them side by side are
+# told apart by the wider gap between them ("1 0 1 2 2 0 2 1  2 9 3 1 …").
+NB_SPACED = r"(?<![\w]|\d )"
+NA_SPACED = r"(?![\w]| \d)"
+
+
+def digits_one_by_one(count: int) -> str:
+    """Exactly ``count`` digits, one space between each, not inside a longer such run."""
+    return NB_SPACED + r"\d" + "(?: \\d){" + str(count - 1) + "}" + NA_SPACED
 
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
@@ -35,6 +45,24 @@ CASE_INSENSITIVE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 def digits_spaced(count: int) -> str:
     """``count`` digits with optional separators between them (exact count, so no over-run)."""
     return r"\d" + rf"(?:{SEP}\d)" + "{" + str(count - 1) + "}"
+
+
+def one_separator(value: str, tail: int = 0) -> bool:
+    """True when the separators inside the number ``value`` are all of one kind: "06 12 34 56 78",
+    "1.85.03…", "1 8 5 0 3…", but not "03-1999 06-04" (two numbers side by side). The last
+    ``tail`` separators may differ (a NIR's key: "… 584 - 31"). A separator's kind is its
+    non-space characters, or its spaces ("1 0 1  2 9": one space, then two, is two numbers). A
+    line break between groups of two characters or more is a wrapped line, of the kind of a
+    space ("1 85 05 78⏎006 084 91"); next to a single digit it ends the number."""
+    groups = [(m.group(1), m.group(2)) for m in _GROUPS.finditer(value) if m.group(1)]
+    kinds = []
+    for (group, sep), (after, _) in zip(groups, groups[1:]):
+        if "\n" in sep:
+            kinds.append(" " if len(group) > 1 and len(after) > 1 and not sep.strip() else "\n")
+        else:
+            kinds.append(sep.strip() or sep)
+    body = kinds[:len(kinds) - tail] if tail else kinds
+    return len(set(body)) <= 1
 
 
 class FrPatternRecognizer(PatternRecognizer):

@@ -140,8 +140,8 @@ class FrPersonRecognizer(LocalRecognizer):
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
                 ) -> List[RecognizerResult]:
         """Name spans, scored 0.85 (a rule fired) or 0.6 (weaker evidence)."""
-        capitals = _capitals(text)
-        shouting = capitals == "upper"
+        case = capitals(text)
+        shouting = case == "upper"
         ner = _ner_person_spans(nlp_artifacts)
         spans: dict[tuple[int, int], float] = {}
 
@@ -149,7 +149,7 @@ class FrPersonRecognizer(LocalRecognizer):
             spans[(start, end)] = max(score, spans.get((start, end), 0.0))
 
         # spaCy's part-of-speech tags are only trusted where the text has normal capitals.
-        pos = {} if capitals else _pos_by_start(nlp_artifacts)
+        pos = {} if case else _pos_by_start(nlp_artifacts)
         for match in SEQUENCE.finditer(text):
             for piece, offset in _split_at_titles(match.group(), match.start()):
                 core = self._core(piece, offset, shouting, pos)
@@ -438,7 +438,7 @@ def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, 
             if e.label_ in ("PER", "PERSON") and not any(c.isdigit() for c in e.text)]
 
 
-def _capitals(text: str) -> Optional[str]:
+def capitals(text: str) -> Optional[str]:
     """"upper" for text mostly in capitals (> 60 % of letters), "lower" for text nearly without
     (< 2 %), None otherwise or under 20 letters: where capitalisation says nothing."""
     letters = [c for c in text if c.isalpha()]

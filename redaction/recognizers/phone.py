@@ -7,6 +7,8 @@ E.164 for other countries (+32, +41, +212, +216, +44 …), found and checked by 
 allocated still count as phone numbers for privacy).
 
 A partial French number (8 or 9 digits: "06 12 34 56") needs a context word ("tél.", "portable").
+A national number has separators of one kind ("06 12 34 56 78", "0 6 1 2 …", "06.12.34.56.78"):
+"03-1999 06-04" is two dates, not a phone number.
 """
 
 from __future__ import annotations
@@ -14,21 +16,26 @@ from __future__ import annotations
 from typing import List, Optional
 
 import phonenumbers
+import regex
 from presidio_analyzer import AnalysisExplanation, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from redaction.recognizers.base import NA, SEP, FrPatternRecognizer
+from redaction.recognizers.base import NA, SEP, FrPatternRecognizer, one_separator
 
 _NB = r"(?<![\w+])"
-_INTL = r"\(?(?:\+|00)\s?"
+# A national number may be glued to the word before it ("est le06 12 …") and carry a country
+# code in brackets ("(33) 6 41 …", "(74) 05 02 …").
+_NB_NATIONAL = r"(?<![\d+])(?:\(\s?\d(?:\s?\d){0,2}\s?\)\s?)?"
+_INTL = r"(?:\(?(?:\+|00)\s?|\(\s?(?=3\s?3\s?\)))"
 _TRUNK = r"(?:\s?\(0\)|\s?0)?"
 _INTL_SCORE = 0.85
+_BRACKETED_CODE = regex.compile(r"^\(\s?\d(?:\s?\d){0,2}\s?\)\s?")
 
 
 class FrPhoneRecognizer(FrPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     PATTERNS = [
-        Pattern("national", _NB + rf"\(?0{SEP}[1-9]\)?(?:{SEP}\d){{8}}" + NA, 0.6),
+        Pattern("national", _NB_NATIONAL + rf"\(?0{SEP}[1-9]\)?(?:{SEP}\d){{8}}" + NA, 0.6),
         Pattern("+33", _NB + _INTL + rf"33\)?{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
         Pattern("overseas", _NB + _INTL + rf"(?:590|596|594|262|269|508|689|687|681)\)?{_TRUNK}"
                 rf"{SEP}\d(?:{SEP}\d){{5,8}}" + NA, 0.6),
@@ -53,8 +60,16 @@ class FrPhoneRecognizer(FrPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """True for a possible number; None for a partial national one (context decides)."""
+        bracket = _BRACKETED_CODE.match(pattern_text)
+        if bracket and regex.sub(r"\D", "", bracket.group()) == "33":  # "(33) 6 41 27 01 16"
+            pattern_text = "+33 " + pattern_text[bracket.end():]
+        elif bracket:  # another code in brackets before a national number: check the number
+            pattern_text = pattern_text[bracket.end():]
         text = "".join(c for c in pattern_text.replace("(0)", "") if c.isdigit() or c == "+")
-        if not text.startswith(("+", "00")) and len(text) in (8, 9):
+        national = not text.startswith(("+", "00"))
+        if national and not one_separator(pattern_text.strip("()").replace(")", " ")):
+            return False
+        if national and len(text) in (8, 9):
             return None
         try:
             number = phonenumbers.parse(text, "FR")
