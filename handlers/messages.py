@@ -23,7 +23,7 @@ ENTITY_LABELS = {
     "FR_PASSPORT": "passeport", "FR_ID_CARD": "carte d'identité",
     "FR_LICENSE_PLATE": "immatriculation", "FR_AGDREF": "numéro étranger",
     "FR_ADDRESS": "adresse", "DATE_OF_BIRTH": "date de naissance",
-    "IP_ADDRESS": "adresse IP", "URL": "adresse web",
+    "IP_ADDRESS": "adresse IP", "URL": "adresse web", "FR_RECORD_ID": "numéro de dossier",
 }
 
 Message = tuple[str, str]  # (plain body, HTML formatted_body)

@@ -53,6 +53,7 @@ ENTITY_PLURALS = {
     "FR_PASSPORT": "passeports", "FR_ID_CARD": "cartes d'identité",
     "FR_LICENSE_PLATE": "plaques d'immatriculation", "FR_AGDREF": "numéros étranger (AGDREF)",
     "FR_ADDRESS": "adresses", "IP_ADDRESS": "adresses IP", "URL": "adresses web",
+    "FR_RECORD_ID": "numéros de dossier",
 }
 _NBSP = "\u00a0"
 

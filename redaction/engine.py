@@ -267,7 +267,7 @@ def _known_findings(text: str, known: dict[str, str]) -> list[_Finding]:
 _PRIORITY = {t: i for i, t in enumerate(reversed((
     "FR_NIR", "FR_TAX_ID", "IBAN_CODE", "FR_SIRET", "CREDIT_CARD", "EMAIL_ADDRESS",
     "PHONE_NUMBER", "IP_ADDRESS", "URL", "FR_PASSPORT", "FR_ID_CARD", "FR_LICENSE_PLATE", "FR_AGDREF",
-    "FR_FRANCE_TRAVAIL_ID", "FR_CAF_ID", "FR_SIREN", "DATE_OF_BIRTH", "FR_ADDRESS", "PERSON")))}
+    "FR_FRANCE_TRAVAIL_ID", "FR_CAF_ID", "FR_SIREN", "FR_RECORD_ID", "DATE_OF_BIRTH", "FR_ADDRESS", "PERSON")))}
 
 
 def _rank(f: _Finding) -> tuple:

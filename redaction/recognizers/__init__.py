@@ -22,6 +22,7 @@ from redaction.recognizers.fr_id_card import FrIdCardRecognizer
 from redaction.recognizers.fr_license_plate import FrLicensePlateRecognizer
 from redaction.recognizers.fr_nir import FrNirRecognizer
 from redaction.recognizers.fr_passport import FrPassportRecognizer
+from redaction.recognizers.fr_record_id import FrRecordIdRecognizer
 from redaction.recognizers.fr_siren import FrSirenRecognizer
 from redaction.recognizers.fr_siret import FrSiretRecognizer
 from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
@@ -51,6 +52,7 @@ RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "FR_LICENSE_PLATE": FrLicensePlateRecognizer,
     "FR_AGDREF": FrAgdrefRecognizer,
     "FR_ADDRESS": FrAddressRecognizer,
+    "FR_RECORD_ID": FrRecordIdRecognizer,
     "DATE_OF_BIRTH": FrDateOfBirthRecognizer,
     "IP_ADDRESS": FrIpAddressRecognizer,
     "URL": FrUrlRecognizer,

@@ -65,13 +65,44 @@ def one_separator(value: str, tail: int = 0) -> bool:
     return len(set(body)) <= 1
 
 
+_DIGIT_BY_DIGIT = regex.compile(r"\d(?: \d){4,}")
+_SPACED_BEFORE = regex.compile(r"(?<![\w])\d $")
+_SPACED_AFTER = regex.compile(r" \d(?![\w])")
+
+
+def inside_spaced_run(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is written digit by digit ("1 8 5 0 3") and the run goes
+    on before or after it: a piece of a longer number, not a number."""
+    if not _DIGIT_BY_DIGIT.fullmatch(text, start, end):
+        return False
+    return bool(_SPACED_BEFORE.search(text, max(0, start - 3), start) or _SPACED_AFTER.match(text, end))
+
+
+class _Overlapped:
+    """A compiled pattern whose ``finditer`` tries every start position (``regex``'s
+    ``overlapped=True``), as Presidio's pattern loop calls it."""
+
+    def __init__(self, compiled) -> None:
+        self._compiled = compiled
+
+    def finditer(self, text: str, **kwargs):
+        return self._compiled.finditer(text, overlapped=True, **kwargs)
+
+
 class FrPatternRecognizer(PatternRecognizer):
-    """Base class: language ``fr``, class-level ``ENTITY``, ``PATTERNS``, ``CONTEXT``, ``FLAGS``."""
+    """Base class: language ``fr``, class-level ``ENTITY``, ``PATTERNS``, ``CONTEXT``, ``FLAGS``.
+
+    ``OVERLAPPED``: try a match at every start position, so that a candidate that
+    ``validate_result`` rejects ("16 188 11 32 …", a date then a NIR) does not hide a valid one
+    starting inside it. Matches written digit by digit that are pieces of a longer such run are
+    dropped (``inside_spaced_run``).
+    """
 
     ENTITY: str = ""
     PATTERNS: list[Pattern] = []
     CONTEXT: list[str] = []
     FLAGS: int = CASE_INSENSITIVE
+    OVERLAPPED: bool = False
 
     def __init__(self) -> None:
         super().__init__(
@@ -83,5 +114,11 @@ class FrPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         for pattern in self.patterns:  # compile now: no lazy compilation under concurrency
-            pattern.compiled_regex = regex.compile(pattern.regex, flags=self.FLAGS)
+            compiled = regex.compile(pattern.regex, flags=self.FLAGS)
+            pattern.compiled_regex = _Overlapped(compiled) if self.OVERLAPPED else compiled
             pattern.compiled_with_flags = self.FLAGS
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        """Presidio's pattern matching, without pieces of numbers written digit by digit."""
+        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                if not inside_spaced_run(text, r.start, r.end)]

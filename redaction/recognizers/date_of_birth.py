@@ -3,7 +3,7 @@
 Reference: état civil wording ("né le", "née le", "date de naissance"). A date is masked only
 when a birth cue comes right before it ("né(e) le", "née à Lyon le", "date de naissance :",
 "DDN", "D.N.", "date de naiss.") or right after it ("(date de naissance)", an age: "22/02/1962
-(68 ans)", "12.03.1954, 70 ans"), or when it is a full date 16 to 110 years old with no cue of
+(68 ans)", "12.03.1954, 70 ans"), or when it is a full date 17 to 110 years old with no cue of
 another event before it ("depuis le", "marié le", "décédé le", "entré le" …): in a record or a
 header such a date is a birth date far more often than anything else (scored 0.45). Deadlines
 and appointments (recent or future dates) stay readable.
@@ -66,6 +66,7 @@ _NUMBERS = {"mille neuf cent": 1900, "mil neuf cent": 1900, "deux mille": 2000}
 
 class FrDateOfBirthRecognizer(FrPatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
+    OVERLAPPED = True
     PATTERNS = [
         Pattern("numeric date", _NUMERIC, 0.85),
         Pattern("DDMMYYYY digit by digit", digits_one_by_one(8), 0.85),
@@ -118,13 +119,13 @@ def _year(value: str) -> int | None:
     if match is None:
         return None
     year = int(match.group())
-    if year < 100:
+    if year < 100:  # "28" is 2028 up to ten years ahead, as deadlines are written
         this = date.today().year
-        year += 2000 if 2000 + year <= this else 1900
+        year += 2000 if 2000 + year <= this + 10 else 1900
     return year
 
 
 def birth_plausible(value: str) -> bool:
-    """A date as written ("12/03/1954", "8/07/76", "2 janvier 1967") 16 to 110 years old."""
+    """A date as written ("12/03/1954", "8/07/76", "2 janvier 1967") 17 to 110 years old."""
     year, this = _year(value), date.today().year
-    return year is not None and this - 110 <= year <= this - 16
+    return year is not None and this - 110 <= year <= this - 17

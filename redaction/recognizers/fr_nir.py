@@ -56,6 +56,7 @@ def strict_shape(value: str) -> bool:
 
 class FrNirRecognizer(FrPatternRecognizer):
     ENTITY = "FR_NIR"
+    OVERLAPPED = True
     PATTERNS = [
         Pattern("NIR with key", NB + _BODY + rf"{SEP}(?:cl[ée]\s*:?\s*)?\d{SEP}\d" + NA, 0.2),
         # a little above: its 13 characters survive Presidio's de-duplication when a wrong
@@ -64,7 +65,7 @@ class FrNirRecognizer(FrPatternRecognizer):
         Pattern("NIR digit by digit", digits_one_by_one(15), 0.2),
         Pattern("NIR digit by digit, no key", digits_one_by_one(13), 0.25),
     ]
-    CONTEXT = ["securite", "secu", "nir", "insee", "vitale", "assure", "immatriculation",
+    CONTEXT = ["securite", "secu", "nir", "insee", "vitale", "assure", "assurance", "maladie", "immatriculation",
                "ameli", "cpam", "msa", "social", "ss", "nss", "matricule"]
 
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None,

@@ -41,15 +41,15 @@ from redaction.recognizers.person_lexicon import (
     TITLES,
 )
 
-_W = r"\p{L}[\p{L}'\-]*"
+_W = r"\p{L}[\p{L}'\-]+"
 _GROUP = rf"{_W}(?:[ ]+{_W}){{0,3}}"
 _FIELD = (r"(?i:patiente?|usag[eè]re?|b[ée]n[ée]ficiaire|allocataire|assur[ée]e?|demandeu(?:r|se)|"
           r"requ[ée]rante?|int[ée]ress[ée]e?|enfant|conjointe?|d[ée]funte?|r[ée]sident(?:e)?|"
           r"locataire|client(?:e)?|signataire|titulaire|nom(?: d'usage| de naissance| de famille)?|"
           r"pr[ée]noms?|identit[ée]|interne|externe|m[ée]decin(?: traitant)?|infirmi[èe]re?|"
-          r"r[ée]f[ée]rente?|copie [àa]|destinataire|exp[ée]diteur|de la part de)")
-# Where a record's identity starts: a line start, or after a field cue and its colon.
-_START = rf"(?:^|(?<=\n)|(?<={_FIELD}[ ]?:?[ ]*)|(?<=[:|][ ]*))"
+          r"r[ée]f[ée]rente?|copie [àa]|destinataire|exp[ée]diteur|de la part de)(?![\w])")
+# Where a record's identity starts: a line start, or after a colon or a table bar.
+_START = rf"(?:^|(?<=\n)|(?<=[:|][ ]*))"
 _WEEKDAY = r"(?:(?i:lun|mar|mer|jeu|ven|sam|dim)\p{L}*\.?,?[ ]*)?"
 _IDENTITY = regex.compile(
     rf"(?m){_START}[ ]*({_GROUP})[ ]*,[ ]*(?:({_GROUP})[ ]*,[ ]*)?(?:({_GROUP})[ ]*,[ ]*)?"
@@ -64,7 +64,7 @@ _FIELD_NAME = regex.compile(rf"(?<![\w]){_FIELD}[ ]?:[ ]*(?:(?:M|Mme|Mlle|Dr|Pr)
 _FIELD_BARE = regex.compile(r"(?<![\w])(?i:interne|externe|copie [àa])[ ]+(" + _GROUP + ")")
 _INITIAL = r"\p{Lu}(?:\.|(?![\p{L}]))(?:[ ]?-?\p{Lu}(?:\.|(?![\p{L}])))*"
 _WITH_INITIALS = regex.compile(
-    rf"(?<![\w'\-])((?:\p{{Lu}}[\p{{L}}'\-]+)(?:[ ]+(?:\p{{Lu}}[\p{{L}}'\-]+))?)"
+    rf"(?<![\w'\-])((?:\p{{Lu}}[\p{{L}}'\-]{{2,}})(?:[ ]+(?:\p{{Lu}}[\p{{L}}'\-]{{2,}}))?)"
     rf"(?:[ ]*,)?[ ]+({_INITIAL})(?![\p{{L}}.]|[ ]+\p{{Lu}}\p{{L}})")
 _LOWER_RUN = regex.compile(r"(?<![\w'\-])\p{Ll}[\p{Ll}'\-]+(?:[ ]+\p{Ll}[\p{Ll}'\-]+){1,2}(?![\w'\-])")
 _WORD = regex.compile(_W)
@@ -175,11 +175,16 @@ def extend_names(text: str, spans: list[tuple[int, int]], lexicon: FrenchLexicon
     recognizer = FrPersonRecordRecognizer(lexicon)
     out = []
     for start, end in spans:
-        new_start, new_end = start, end
+        if sum(c.isalpha() for c in text[start:end]) < 3:
+            continue  # only initials or an acronym: nothing to grow from
+        new_start, new_end, letters = start, end, 0
         while True:
             match = _NEXT_TOKEN.match(text, new_end)
             if not match or not _name_part(match.group(1), recognizer, after=True) or (
                     shouting and not _BARE_LETTER.fullmatch(match.group(1))):
+                break
+            letters += bool(_BARE_LETTER.fullmatch(match.group(1)))
+            if letters > 2:  # "… SS S S SS": a table of codes, not initials
                 break
             new_end = match.end(1) if not match.group(1).endswith(".") or _BARE_LETTER.fullmatch(
                 match.group(1)) else match.end(1) - 1

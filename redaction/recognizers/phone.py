@@ -29,11 +29,13 @@ _NB_NATIONAL = r"(?<![\d+])(?:\(\s?\d(?:\s?\d){0,2}\s?\)\s?)?"
 _INTL = r"(?:\(?(?:\+|00)\s?|\(\s?(?=3\s?3\s?\)))"
 _TRUNK = r"(?:\s?\(0\)|\s?0)?"
 _INTL_SCORE = 0.85
+_DATE_LIKE = regex.compile(r"\d{2}[.\-]\d{2}[.\-](?:19|20)\d{2}")
 _BRACKETED_CODE = regex.compile(r"^\(\s?\d(?:\s?\d){0,2}\s?\)\s?")
 
 
 class FrPhoneRecognizer(FrPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
+    OVERLAPPED = True
     PATTERNS = [
         Pattern("national", _NB_NATIONAL + rf"\(?0{SEP}[1-9]\)?(?:{SEP}\d){{8}}" + NA, 0.6),
         Pattern("+33", _NB + _INTL + rf"33\)?{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
@@ -69,8 +71,8 @@ class FrPhoneRecognizer(FrPatternRecognizer):
         national = not text.startswith(("+", "00"))
         if national and not one_separator(pattern_text.strip("()").replace(")", " ")):
             return False
-        if national and len(text) in (8, 9):
-            return None
+        if national and len(text) in (8, 9):  # partial: context decides, unless it reads as a date
+            return False if "/" in pattern_text or _DATE_LIKE.fullmatch(pattern_text) else None
         try:
             number = phonenumbers.parse(text, "FR")
         except phonenumbers.NumberParseException:
