@@ -15,7 +15,7 @@ checksum in ``validate_result``. Scores follow one scale, with the analyzer thre
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import AnalysisExplanation, Pattern, PatternRecognizer, RecognizerResult
 
 SCORE_THRESHOLD = 0.4
 CONTEXT_BOOST = 0.35
@@ -30,8 +30,8 @@ NB = r"(?<![\w])"
 NA = r"(?![\w])"
 # Numbers written digit by digit with one space ("1 8 5 0 3 …"); several of them side by side are
 # told apart by the wider gap between them ("1 0 1 2 2 0 2 1  2 9 3 1 …").
-NB_SPACED = r"(?<![\w]|\d )"
-NA_SPACED = r"(?![\w]| \d)"
+NB_SPACED = r"(?<![\w]|(?<![\w])\d )"
+NA_SPACED = r"(?![\w]| \d(?![\w]))"
 
 
 def digits_one_by_one(count: int) -> str:
@@ -47,13 +47,15 @@ def digits_spaced(count: int) -> str:
     return r"\d" + rf"(?:{SEP}\d)" + "{" + str(count - 1) + "}"
 
 
-def one_separator(value: str, tail: int = 0) -> bool:
+def one_separator(value: str, tail: int = 0, alternating: bool = False) -> bool:
     """True when the separators inside the number ``value`` are all of one kind: "06 12 34 56 78",
     "1.85.03…", "1 8 5 0 3…", but not "03-1999 06-04" (two numbers side by side). The last
     ``tail`` separators may differ (a NIR's key: "… 584 - 31"). A separator's kind is its
     non-space characters, or its spaces ("1 0 1  2 9": one space, then two, is two numbers). A
     line break between groups of two characters or more is a wrapped line, of the kind of a
-    space ("1 85 05 78⏎006 084 91"); next to a single digit it ends the number."""
+    space ("1 85 05 78⏎006 084 91"); next to a single digit it ends the number. With
+    ``alternating``, digits written one by one may alternate two kinds ("0 1 - 4 2 - 5 3 …",
+    "0 7 . 0 1 . 1 5 …")."""
     groups = [(m.group(1), m.group(2)) for m in _GROUPS.finditer(value) if m.group(1)]
     kinds = []
     for (group, sep), (after, _) in zip(groups, groups[1:]):
@@ -62,20 +64,24 @@ def one_separator(value: str, tail: int = 0) -> bool:
         else:
             kinds.append(sep.strip() or sep)
     body = kinds[:len(kinds) - tail] if tail else kinds
-    return len(set(body)) <= 1
+    if len(set(body)) <= 1:
+        return True
+    return alternating and len(set(body)) == 2 and all(len(g) == 1 for g, _ in groups) \
+        and all(k == body[i % 2] for i, k in enumerate(body))
 
 
-_DIGIT_BY_DIGIT = regex.compile(r"\d(?: \d){4,}")
 _SPACED_BEFORE = regex.compile(r"(?<![\w])\d $")
 _SPACED_AFTER = regex.compile(r" \d(?![\w])")
+_FIRST_SINGLE = regex.compile(r"\d(?!\w)")
+_LAST_SINGLE = regex.compile(r"(?<![\w])\d$")
 
 
 def inside_spaced_run(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` is written digit by digit ("1 8 5 0 3") and the run goes
-    on before or after it: a piece of a longer number, not a number."""
-    if not _DIGIT_BY_DIGIT.fullmatch(text, start, end):
-        return False
-    return bool(_SPACED_BEFORE.search(text, max(0, start - 3), start) or _SPACED_AFTER.match(text, end))
+    """True when ``text[start:end]`` starts or ends with a lone digit of a run written digit by
+    digit ("1 8 5 0 3 …") that goes on before or after it: a piece of a longer number."""
+    value = text[start:end]
+    return bool((_FIRST_SINGLE.match(value) and _SPACED_BEFORE.search(text, max(0, start - 3), start))
+                or (_LAST_SINGLE.search(value) and _SPACED_AFTER.match(text, end)))
 
 
 class _Overlapped:
@@ -117,6 +123,13 @@ class FrPatternRecognizer(PatternRecognizer):
             compiled = regex.compile(pattern.regex, flags=self.FLAGS)
             pattern.compiled_regex = _Overlapped(compiled) if self.OVERLAPPED else compiled
             pattern.compiled_with_flags = self.FLAGS
+
+    def piece_result(self, start: int, end: int, score: float) -> RecognizerResult:
+        """A result found outside PATTERNS (e.g. a piece of a digit run), explained as such."""
+        explanation = AnalysisExplanation(self.name, score, textual_explanation="digit run piece")
+        return RecognizerResult(self.ENTITY, start, end, score, explanation, recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         """Presidio's pattern matching, without pieces of numbers written digit by digit."""

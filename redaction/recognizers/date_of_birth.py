@@ -24,6 +24,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.normalize import fold
 from redaction.recognizers.base import FrPatternRecognizer, digits_one_by_one
+from redaction.recognizers.digit_runs import pieces
 
 _UNITS = (r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
           r"quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|cents|mille|mil|et)")
@@ -80,7 +81,9 @@ class FrDateOfBirthRecognizer(FrPatternRecognizer):
         """Dates (from PATTERNS) that a birth cue precedes or follows, or old enough to be one
         (module docstring); other dates are dropped."""
         kept = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        found += [self.piece_result(s, e, 0.85) for s, e, kind in pieces(text) if kind == "date"]
+        for result in found:
             value = text[result.start:result.end]
             before = text[max(0, result.start - 60):result.start]
             if len(value) == 4 and value.isdigit():

@@ -46,7 +46,8 @@ _COMPLEMENT_KEY = (
     r"entr[ée]e|r[ée]sidence|lot\.?|bo[îi]te|bp|cs|tsa)"
 )
 _COMPLEMENT = rf"(?:\s*[,\-]?\s*{_COMPLEMENT_KEY}\s*[\w\-]{{1,12}}(?:\s+(?!{_STOP}(?![\w'\-])){_WORD}){{0,3}})"
-_POSTCODE = r"(?:\s*[,\-]?\s*(?:F-)?\d{5}(?![\w]))"
+# Five digits, also written "75 011" (after a comma), or a Corsican "2A 004" / "2B004".
+_POSTCODE = r"(?:(?:\s*[,\-]?\s*(?:F-)?(?:\d{5}|2[AB] ?\d{3})|\s*,\s*\d{2} \d{3})(?![\w]|[ ]\d))"
 _TOWN_WORD = r"(?-i:(?!CEDEX|Cedex)\p{Lu}[\w'\-]*)"
 _TOWN = rf"(?:[ ]+{_TOWN_WORD}(?:[ \-](?:{_TOWN_WORD}|sur|sous|en|le|la|les|de|du|des|l[èe]s|lez|d'\w+)){{0,4}})"
 _CEDEX = r"(?:\s+cedex(?:\s*\d{1,2})?)"

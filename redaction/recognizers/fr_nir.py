@@ -17,7 +17,8 @@ Recall first (DESIGN §4), three levels:
   "NIR", "n° sécu", "carte Vitale", "n° SS"): a mistyped NIR still identifies its holder.
 
 Separators are of one kind (the key may be set apart); a number written digit by digit is
-matched as a whole run ("1 0 1 2 2 0 2 1  2 9 3 1 …" holds a date, then a NIR).
+matched as a whole run ("1 0 1 2 2 0 2 1  2 9 3 1 …" holds a date, then a NIR), or as a piece
+of a run that reads as a sequence of known numbers (``redaction.recognizers.digit_runs``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.fr import nir
 
 from redaction.normalize import compact
+from redaction.recognizers.digit_runs import pieces
 from redaction.recognizers.base import (
     NA, NB, SEP, FrPatternRecognizer, digits_one_by_one, one_separator,
 )
@@ -72,6 +74,7 @@ class FrNirRecognizer(FrPatternRecognizer):
                 regex_flags: Optional[int] = None) -> List[RecognizerResult]:
         """PATTERNS; 13 characters of strict shape are raised to 0.45 (module docstring)."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results += [self.piece_result(s, e, _STRICT_SCORE) for s, e, kind in pieces(text) if kind == "nir"]
         for result in results:
             value = _compact(text[result.start:result.end])
             if result.score < _STRICT_SCORE and len(value) == 13 and strict_shape(value):

@@ -21,11 +21,13 @@ from presidio_analyzer import AnalysisExplanation, Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from redaction.recognizers.base import NA, SEP, FrPatternRecognizer, one_separator
+from redaction.recognizers.digit_runs import pieces
 
 _NB = r"(?<![\w+])"
 # A national number may be glued to the word before it ("est le06 12 …") and carry a country
 # code in brackets ("(33) 6 41 …", "(74) 05 02 …").
 _NB_NATIONAL = r"(?<![\d+])(?:\(\s?\d(?:\s?\d){0,2}\s?\)\s?)?"
+_NB_CODE = r"(?<![\d+])\(\s?\d(?:\s?\d){0,2}\s?\)\s?"
 _INTL = r"(?:\(?(?:\+|00)\s?|\(\s?(?=3\s?3\s?\)))"
 _TRUNK = r"(?:\s?\(0\)|\s?0)?"
 _INTL_SCORE = 0.85
@@ -38,10 +40,13 @@ class FrPhoneRecognizer(FrPatternRecognizer):
     OVERLAPPED = True
     PATTERNS = [
         Pattern("national", _NB_NATIONAL + rf"\(?0{SEP}[1-9]\)?(?:{SEP}\d){{8}}" + NA, 0.6),
-        Pattern("+33", _NB + _INTL + rf"33\)?{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
+        Pattern("+33", r"(?<![\d+])" + _INTL + rf"33\)?{_TRUNK}{SEP}[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
         Pattern("overseas", _NB + _INTL + rf"(?:590|596|594|262|269|508|689|687|681)\)?{_TRUNK}"
                 rf"{SEP}\d(?:{SEP}\d){{5,8}}" + NA, 0.6),
         Pattern("partial national", _NB + rf"0{SEP}[1-9](?:{SEP}\d){{6,7}}" + NA, 0.1),
+        Pattern("code in brackets, no trunk", _NB_CODE + rf"[1-9](?:{SEP}\d){{8}}" + NA, 0.6),
+        Pattern("00 and 8 digits", _NB_NATIONAL + rf"0{SEP}0(?:{SEP}\d){{8}}" + NA, 0.1),
+        Pattern("other + numbers", r"(?<![\w+])\+\s?[1-9]\d{0,2}" + rf"(?:{SEP}\d){{8,11}}" + NA, 0.45),
     ]
     CONTEXT = ["tel", "telephone", "portable", "mobile", "joindre", "appeler", "numero", "fixe",
                "contacter", "sms", "whatsapp", "gsm", "port", "fax", "appel", "rappeler"]
@@ -50,6 +55,7 @@ class FrPhoneRecognizer(FrPatternRecognizer):
                 regex_flags: Optional[int] = None) -> List[RecognizerResult]:
         """PATTERNS, plus numbers in international form (+CC or 00CC) of any country."""
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results += [self.piece_result(s, e, 0.6) for s, e, kind in pieces(text) if kind == "phone"]
         if "+" in text or "00" in text:
             for match in phonenumbers.PhoneNumberMatcher(text, "FR", leniency=phonenumbers.Leniency.POSSIBLE):
                 if match.raw_string.lstrip("(").startswith(("+", "00")):
@@ -61,20 +67,25 @@ class FrPhoneRecognizer(FrPatternRecognizer):
         return results
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        """True for a possible number; None for a partial national one (context decides)."""
+        """True for a possible number; None (the pattern's score, context) for a partial national
+        one, "00" and 8 digits, or an international form ``phonenumbers`` does not know."""
         bracket = _BRACKETED_CODE.match(pattern_text)
         if bracket and regex.sub(r"\D", "", bracket.group()) == "33":  # "(33) 6 41 27 01 16"
             pattern_text = "+33 " + pattern_text[bracket.end():]
         elif bracket:  # another code in brackets before a national number: check the number
             pattern_text = pattern_text[bracket.end():]
         text = "".join(c for c in pattern_text.replace("(0)", "") if c.isdigit() or c == "+")
+        if text.startswith("00") and len(text) == 10 and "+" not in pattern_text:
+            return None
         national = not text.startswith(("+", "00"))
-        if national and not one_separator(pattern_text.strip("()").replace(")", " ")):
+        if national and not one_separator(pattern_text.strip("()").replace(")", " "), alternating=True):
             return False
         if national and len(text) in (8, 9):  # partial: context decides, unless it reads as a date
             return False if "/" in pattern_text or _DATE_LIKE.fullmatch(pattern_text) else None
         try:
             number = phonenumbers.parse(text, "FR")
         except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_possible_number(number)
+            return None if text.startswith("+") else False
+        if phonenumbers.is_possible_number(number):
+            return True
+        return None if text.startswith("+") and not text.startswith("+33") else False
