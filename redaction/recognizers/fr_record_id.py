@@ -19,5 +19,5 @@ from redaction.recognizers.base import FrPatternRecognizer
 class FrRecordIdRecognizer(FrPatternRecognizer):
     ENTITY = "FR_RECORD_ID"
     PATTERNS = [Pattern("file number", r"(?<![\w\-/.])\d{8,15}(?![\w\-/]|[.,]\d)", 0.05)]
-    CONTEXT = ["ipp", "nda", "dossier", "patient", "identifiant", "usager", "sejour", "client",
+    CONTEXT = ["ipp", "ip", "nda", "dossier", "patient", "identifiant", "usager", "sejour", "client",
                "adherent", "matricule"]

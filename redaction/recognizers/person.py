@@ -87,11 +87,12 @@ _PLACE_BEFORE = regex.compile(r"(?i:\b(?:à|a|au|aux|en|vers|sur|habite|quartier
 _INSTITUTION_WORD = (
     r"(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
     r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)")
-# "Collège Jean Moulin", "l'école Jules Ferry", "rue Victor Hugo", "Maison de Jeanne": a name
-# right after such a word names the place. With "de" only when the word is capitalised: "la
+# "Collège Jean Moulin", "l'école Jules Ferry", "rue Victor Hugo", "Maison de Jeanne",
+# "Hôpital européen Georges-Pompidou": a name right after such a word (and an adjective) names
+# the place. With "de" only when the word is capitalised: "la
 # maison de Paul Girard", "à la place de Marie Dupont" are people.
 _INSTITUTION_BEFORE = regex.compile(
-    rf"(?:(?i:\b{_INSTITUTION_WORD})\s+"
+    rf"(?:(?i:\b{_INSTITUTION_WORD})\s+(?:(?!(?:de|du|des|d')(?![\w]))\p{{Ll}}[\p{{Ll}}\-]+\s+)?"
     rf"|\b(?=\p{{Lu}})(?i:{_INSTITUTION_WORD})\s+(?i:de\s+|du\s+|des\s+|d'))$")
 # Parts of speech of an ordinary word that opens a sentence before a name ("Appelez", "Hier").
 _NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "INTJ", "SCONJ", "CCONJ", "PRON", "DET"})
