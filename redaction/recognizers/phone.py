@@ -81,7 +81,10 @@ class FrPhoneRecognizer(FrPatternRecognizer):
         if national and not one_separator(pattern_text.strip("()").replace(")", " "), alternating=True):
             return False
         if national and len(text) in (8, 9):  # partial: context decides, unless it reads as a date
-            return False if "/" in pattern_text or _DATE_LIKE.fullmatch(pattern_text) else None
+            digits = text[-8:]
+            as_date = len(text) == 8 and 1 <= int(digits[:2]) <= 31 and 1 <= int(digits[2:4]) <= 12 \
+                and digits[4:6] in ("19", "20")  # DDMMYYYY: "0 3 0 6 2 0 7 9"
+            return False if "/" in pattern_text or as_date or _DATE_LIKE.fullmatch(pattern_text) else None
         try:
             number = phonenumbers.parse(text, "FR")
         except phonenumbers.NumberParseException:

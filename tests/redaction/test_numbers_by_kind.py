@@ -144,3 +144,22 @@ def test_address_forms_are_masked(redactor, value):
 
 def test_numbers_in_words_are_no_address_without_a_street(redactor):
     assert "FR_ADDRESS" not in kinds(redactor, "J'ai trois enfants, deux chiens et un chat.")
+
+
+# --- runs of numbers written digit by digit ---------------------------------------------------
+
+def test_run_of_numbers_written_digit_by_digit_is_read_as_known_numbers(redactor):
+    """A date then a NIR with one space between: the run reads as 10122021 + 1850578006084."""
+    text = "Suivi 1 0 1 2 2 0 2 1 1 8 5 0 5 7 8 0 0 6 0 8 4 fin"
+    red = redactor.redact(text)
+    assert red.counts() == {"FR_NIR": 1}
+    assert red.text == "Suivi 1 0 1 2 2 0 2 1 [NIR_1] fin"
+
+
+def test_run_with_no_reading_is_left_alone(redactor):
+    assert redactor.redact("Codes 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 9 relevés.").spans == []
+
+
+@pytest.mark.parametrize("value", ["0 1 - 4 2 - 5 3 - 6 2 - 2 2", "0 7 . 0 1 . 1 5 . 6 7 . 3 4"])
+def test_phone_digits_one_by_one_with_alternating_separators(redactor, value):
+    assert masked(redactor, f"Tél : {value}").get(value) == "PHONE_NUMBER"
