@@ -11,7 +11,8 @@ pasted by agents. Rules, each for a kind of layout, never for a list of names:
   before "né(e)" or the end of the line ("DUPONT, JEAN-PIERRE né le …"); a single word before a
   date is a name only when the date could be a birth date ("Villeurbanne, 12 mars 2024" is a
   letter's place and date);
-* a title, an initial and a word ("Mme J DUPONT");
+* a title, an initial and a word ("Mme J DUPONT"); a title and a lower-case word that is no
+  function or stop word ("M. samba": after "M." even an ordinary word is a name);
 * a field cue ("Usager :", "Patient :", "Bénéficiaire :", "Interne", "Nom d'usage :") followed by
   a word group: a lone surname there is a name ("Usager : Kowalczyk");
 * a surname followed by initials ("MEVEL C.", "Passerat R.", "Le Bot D.-G");
@@ -58,6 +59,8 @@ _IDENTITY_PAIR = regex.compile(
     rf"(?m){_START}[ ]*({_GROUP})[ ]*,[ ]*({_GROUP})()(?=[ ]*(?:\(|(?i:n[ée]e?)(?![\w])|$))")
 _TAIL_DATE = regex.compile(rf"{_WEEKDAY}(\d[\d/.\-| ]{{4,12}}\d|\d{{1,2}}(?:er)?[ ]+\p{{L}}+\.?[ ]+\d{{2,4}})")
 _TAIL_AGE = regex.compile(r"\d{1,3}[ ]*ans(?![\w])")
+_TITLED_LOWER = regex.compile(
+    r"(?<![\w])(?:M\.|Mme\.?|Mlle\.?|Monsieur|Madame|Mademoiselle)[ ]+(\p{Ll}[\p{Ll}'\-]+)(?![\w'\-])")
 _TITLED_INITIAL = regex.compile(
     r"(?<![\w])(?:M|Mme|Mlle|Mr|Dr|Pr|Monsieur|Madame|Docteur)\.?[ ]+(\p{Lu}\.?[ ]+\p{Lu}[\p{L}'\-]+)")
 _FIELD_NAME = regex.compile(rf"(?<![\w]){_FIELD}[ ]?:[ ]*(?:(?:M|Mme|Mlle|Dr|Pr)\.?[ ]+)?({_GROUP})")
@@ -101,6 +104,9 @@ class FrPersonRecordRecognizer(LocalRecognizer):
             if len(words) == 1 and not self._birth_tail(text, match.end()):
                 continue  # "Villeurbanne, 12 mars 2024": a letter's place and date
             spans.update(groups)
+        for match in _TITLED_LOWER.finditer(text):
+            if fold(match.group(1)) not in _NEVER:
+                spans.add(match.span(1))
         for match in _TITLED_INITIAL.finditer(text):
             if self.namelike(match.group(1).split()[-1]):
                 spans.add(match.span(1))

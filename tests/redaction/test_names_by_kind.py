@@ -47,6 +47,7 @@ def test_civility_title_stays_readable(redactor):
     ("plisson monique Visite à domicile programmée", "plisson monique"),
     ("mavoungou bouanga cecile Admission en gériatrie", "mavoungou bouanga cecile"),
     ("Situation de Mme MONIQUE gamachet de Berlin", "MONIQUE gamachet"),
+    ("M. samba, suivi par le service", "samba"),
 ])
 def test_lower_case_names(redactor, text, value):
     assert is_covered(redactor, text, value)
@@ -69,6 +70,7 @@ def test_handles_and_email_like_strings(redactor, text, value):
     "Vitamine D. prescrite",
     "SS s SS S SS SS SS SS S S SS",
     "PRÉVENEZ M. LACROIX AU PLUS VITE",
+    "Monsieur le maire, madame la directrice, Madame, bonjour",
 ])
 def test_near_misses_stay_readable(redactor, text):
     found = persons(redactor, text)
