@@ -50,11 +50,12 @@ class ModelAlone:
     """PERSON spans of the model only, on the redactor's own spaCy document."""
 
     def __init__(self, side: Side) -> None:
+        from redaction.lexicon import FrenchLexicon
         from redaction.normalize import normalize
         from redaction.recognizers.person_model import FrPersonModelRecognizer
 
         self.nlp_engine = side.redactor._nlp_engine
-        self.recognizer = FrPersonModelRecognizer()
+        self.recognizer = FrPersonModelRecognizer(FrenchLexicon(self.nlp_engine.nlp["fr"]))
         self.normalize = normalize
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:

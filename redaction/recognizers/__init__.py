@@ -66,4 +66,4 @@ def build_recognizers(entities, lexicon=None, name_model=False) -> list[EntityRe
     for the PERSON rules), plus the trained PERSON model when ``name_model`` and PERSON is
     requested. Raises KeyError on an unknown type."""
     return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities] + (
-        [FrPersonModelRecognizer()] if name_model and "PERSON" in entities else [])
+        [FrPersonModelRecognizer(lexicon)] if name_model and "PERSON" in entities else [])

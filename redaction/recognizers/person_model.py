@@ -12,7 +12,10 @@ and bodies named after people as negatives. Shipped in the package
 first document's vocabulary (the redactor's warm-up call), so no download happens at run time.
 
 Only PER entities are used. A span is trimmed of civility titles and punctuation at its edges
-and dropped when nothing but titles, greetings or acronyms is left (``person_lexicon``). Score
+and dropped when it holds a digit, lies on a place or body named after a person ("rue Victor
+Hugo", ``person.institution_names``), or has no word left but titles, greetings, acronyms,
+single letters and ordinary French words (``redaction.lexicon``) -- unless one of its words is
+a known given name (``person_lexicon.FIRST_NAMES``: "pierre blanc" stays a name). Score
 ``SCORE`` (0.6: above ``base.SCORE_THRESHOLD`` without context, below the rules' 0.85, so the
 engine's vetoes on organisations and legal references apply to it as to any uncertain name).
 
@@ -31,13 +34,18 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.tokens import Doc
 
+import regex
+
+from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold
-from redaction.recognizers.person_lexicon import ACRONYMS, NOT_NAMES, TITLES
+from redaction.recognizers.person import institution_names
+from redaction.recognizers.person_lexicon import ACRONYMS, FIRST_NAMES, NOT_NAMES, TITLES
 
 WEIGHTS = Path(__file__).with_name("person_model_weights")
 SCORE = 0.6
 _EDGE = ".,;:!?()[]{}<>\"'«»-–—/|*"
 _NOT_CORE = TITLES | NOT_NAMES | ACRONYMS
+_WORDS = regex.compile(r"\p{L}[\p{L}'\-]*")
 
 
 class FrPersonModelRecognizer(LocalRecognizer):
@@ -45,7 +53,9 @@ class FrPersonModelRecognizer(LocalRecognizer):
 
     ENTITY = "PERSON"
 
-    def __init__(self, weights: Optional[Path] = None) -> None:
+    def __init__(self, lexicon: Optional[FrenchLexicon] = None, weights: Optional[Path] = None
+                 ) -> None:
+        self.lexicon = lexicon or FrenchLexicon()
         self._weights = weights or WEIGHTS
         self._ner = None
         self._lock = threading.Lock()
@@ -72,8 +82,21 @@ class FrPersonModelRecognizer(LocalRecognizer):
             ner = self._ner or self._load_ner(doc)
             ents = ner(copy).ents
         text = doc.text
-        return [span for ent in ents if ent.label_ == "PER"
-                for span in [_trim(text, ent.start_char, ent.end_char)] if span]
+        places = institution_names(text)
+        out = []
+        for ent in ents:
+            span = _trim(text, ent.start_char, ent.end_char) if ent.label_ == "PER" else None
+            if span and self._plausible(text[span[0]:span[1]]) \
+                    and not any(s < span[1] and span[0] < e for s, e in places):
+                out.append(span)
+        return out
+
+    def _plausible(self, value: str) -> bool:
+        if any(c.isdigit() for c in value):
+            return False
+        core = [w for w in _WORDS.findall(value) if len(w) > 1 and fold(w) not in _NOT_CORE]
+        return bool(core) and (any(fold(w) in FIRST_NAMES for w in core)
+                               or not all(self.lexicon.is_common(w) for w in core))
 
     def _load_ner(self, doc: Doc):
         import spacy
@@ -89,7 +112,7 @@ class FrPersonModelRecognizer(LocalRecognizer):
 
 
 def _trim(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
-    """Cut civility titles and punctuation off the edges; None when no name word is left."""
+    """Cut civility titles and punctuation off the edges; None when nothing is left."""
     for word in text[start:end].split():
         if fold(word).rstrip(".") not in TITLES:
             break
@@ -98,7 +121,4 @@ def _trim(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
         start += 1
     while end > start and text[end - 1] in _EDGE + " \n\t" and text[end - 1] != ".":
         end -= 1
-    core = [fold(w.strip(_EDGE)) for w in text[start:end].split()]
-    if not core or all(w in _NOT_CORE or not w for w in core):
-        return None
-    return start, end
+    return (start, end) if start < end else None

