@@ -127,15 +127,17 @@ def _trim(text: str, start: int, end: int, lexicon: FrenchLexicon) -> Optional[t
         if fold(word).rstrip(".") in TITLES and i + 1 < len(words):
             start = words[i + 1][0]
     words = [w for w in words if w[0] >= start]
-    def filler(word: str) -> bool:
+    def filler(word: str, verbs: bool) -> bool:
         f = fold(word.strip(_EDGE))
         return f not in FIRST_NAMES and (f in _NOT_CORE or f in STOP_WORDS
-                                         or lexicon.is_verb_or_adverb(word.strip(_EDGE)))
+                                         or verbs and lexicon.is_verb_or_adverb(word.strip(_EDGE)))
 
-    while len(words) > 1 and filler(words[0][2]):
+    while len(words) > 1 and filler(words[0][2], True):
         words.pop(0)
         start = words[0][0]
-    while len(words) > 1 and filler(words[-1][2]):
+    # A closing verb only when lower case after a capitalised name ("Paul Lefèvre | certifie"):
+    # "Jean Boucher" keeps its surname.
+    while len(words) > 1 and filler(words[-1][2], words[-1][2].islower() and not words[0][2].islower()):
         words.pop()
         end = words[-1][1]
     while start < end and text[start] in _EDGE + " \n\t":
