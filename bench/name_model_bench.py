@@ -37,7 +37,7 @@ from redaction_bench import DEFAULT_CORPUS, Baseline, _vm_hwm_mib, percentile  #
 
 class Side:
     def __init__(self, name_model: bool) -> None:
-        from bot.config import RedactionConfig
+        from redaction.config import RedactionConfig
         from redaction import Redactor
 
         self.redactor = Redactor(RedactionConfig(name_model=name_model))

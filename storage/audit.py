@@ -14,6 +14,7 @@ CONTRACT (other packages rely on it):
                                                     first_bad_seq: int | None, fault: str | None)
 Extensions:
     AuditLog.purge(retention_days, now=None) -> int      # payloads blanked; audited (audit.purged)
+    AuditLog.scrub(question_id, matches, *, session) -> list[int]   # see the method
     AuditLog.export(out, flt, fmt, *, actor, context=None, on_row=None) -> int
                                                          # rows written; audited (audit.exported)
     AuditLog.iter_events(flt) / count_events(flt)        # streamed rows as dicts / their number
@@ -35,7 +36,8 @@ Verification walks the chain in seq order inside one snapshot and stops at the f
 ``seq_gap`` (a seq is missing or out of order: deleted row), ``prev_hash_mismatch`` (the link to
 the previous row is broken: reordered or spliced rows), ``hash_mismatch`` (the HMAC does not
 match: an edited field, an inserted row, a chain rebuilt without the key), ``payload_mismatch``
-(payload edited), ``payload_missing`` (payload blanked beyond what a retention purge blanked),
+(payload edited), ``payload_missing`` (payload blanked beyond what a retention purge blanked, or
+than the ``scrubbed_seqs`` of a later authentic ``SCRUB_KINDS`` event of the same question list),
 ``witness_mismatch`` (a published witness head differs: the chain was rewritten), ``truncated``
 (a witness attests a seq the chain no longer has) and ``head_mismatch`` (the head row disagrees
 with the last event).
@@ -53,16 +55,18 @@ import hmac
 import json
 import logging
 import os
-import re
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator, TextIO
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from common.clock import utc_now
+from storage.audit_filters import (WITNESS_TOKEN, ExportFilter, ExportFilterError, format_ts,  # noqa: F401
+                                   parse_day, parse_witnesses)
 from storage.models import AuditEvent, AuditHead
 
 log = logging.getLogger(__name__)  # stdlib: never writes to stdout, where exports go
@@ -73,48 +77,42 @@ ZERO_HASH = "0" * 64
 PURGE_KIND = "audit.purged"
 EXPORT_KIND = "audit.exported"
 WITNESS_KIND = "audit.witness"
-WITNESS_TOKEN = "PLUME-WITNESS"
+SCRUB_KINDS = ("question.remasked", "question.corrected")  # may blank their question's payloads
 FIELDS = ("seq", "ts", "actor", "kind", "question_id", "payload", "payload_hash", "prev_hash", "hash")
 FORMATS = ("jsonl", "csv")
 
-# French descriptions of the verify faults, for security staff (CLI and security room).
-FAULT_LABELS = {
-    "seq_gap": "numéro de séquence manquant (ligne supprimée ou renumérotée)",
-    "prev_hash_mismatch": "chaînage rompu (lignes réordonnées, insérées ou supprimées)",
-    "hash_mismatch": "HMAC invalide (champ modifié, ligne insérée ou chaîne recalculée sans la clé)",
-    "payload_mismatch": "contenu (payload) modifié",
-    "payload_missing": "contenu effacé hors purge de rétention",
-    "witness_mismatch": "la chaîne diffère d'un témoin publié (chaîne réécrite)",
-    "truncated": "chaîne tronquée : un témoin publié atteste d'événements disparus",
-    "head_mismatch": "la tête enregistrée ne correspond pas au dernier événement (fin de chaîne supprimée ?)",
-}
+# Verify faults, in the order they are checked (handlers.messages.security says them in French).
+FAULTS = ("seq_gap", "prev_hash_mismatch", "hash_mismatch", "payload_mismatch", "payload_missing",
+          "witness_mismatch", "truncated", "head_mismatch")
 
 _T = AuditEvent.__table__
 _H = AuditHead.__table__
 _COLS = [_T.c[name] for name in FIELDS]
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                               allow_nan=False).encode
-_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WITNESS_RE = re.compile(WITNESS_TOKEN + r"\s+seq=(\d+)\s+hash=([0-9a-f]{64})")
 
 
 class AuditKeyMissing(RuntimeError):
-    """PLUME_AUDIT_KEY is unset or too short; the bot must not start without it."""
+    """PLUME_AUDIT_KEY is unset or too short; the bot must not start without it.
+
+    ``kind``: ``unset`` | ``too_short`` | ``empty`` (an empty key given in code).
+    """
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"{KEY_ENV} {kind.replace('_', ' ')} (at least {MIN_KEY_CHARS} characters)")
+        self.kind = kind
 
 
 def audit_key_from_env() -> bytes:
     """The HMAC key: the UTF-8 bytes of PLUME_AUDIT_KEY (at least MIN_KEY_CHARS characters).
 
-    Raises AuditKeyMissing with an operator-facing French message.
+    Raises AuditKeyMissing (kind ``unset`` or ``too_short``).
     """
     value = os.environ.get(KEY_ENV) or ""
     if not value:
-        raise AuditKeyMissing(
-            f"{KEY_ENV} n'est pas définie : la clé HMAC du journal d'audit est obligatoire. "
-            f"Générez-en une (par exemple : python -c \"import secrets; print(secrets.token_hex(32))\") "
-            f"et exportez-la dans l'environnement.")
+        raise AuditKeyMissing("unset")
     if len(value) < MIN_KEY_CHARS:
-        raise AuditKeyMissing(f"{KEY_ENV} est trop courte : au moins {MIN_KEY_CHARS} caractères requis.")
+        raise AuditKeyMissing("too_short")
     return value.encode("utf-8")
 
 
@@ -136,13 +134,8 @@ def event_hash(key: bytes, seq: int, ts: str, actor: str, kind: str, question_id
     return hmac.digest(key, msg.encode("utf-8"), "sha256").hex()
 
 
-def format_ts(moment: datetime) -> str:
-    """The stored ``ts`` form of an aware datetime: UTC, microseconds, fixed width."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 def utc_now_ts() -> str:
-    return format_ts(datetime.now(timezone.utc))
+    return format_ts(utc_now())
 
 
 @dataclass(frozen=True)
@@ -158,98 +151,12 @@ class VerifyReport:
     witnesses: int = 0
 
 
-def parse_witnesses(lines: Iterable[str]) -> list[tuple[int, str]]:
-    """Witness heads (seq, hash) found in ``lines`` (module docstring gives the format)."""
-    found: list[tuple[int, str]] = []
-    for line in lines:
-        matches = [(int(s), h) for s, h in _WITNESS_RE.findall(line)]
-        if not matches and line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                obj = None
-            if (isinstance(obj, dict) and isinstance(obj.get("seq"), int)
-                    and re.fullmatch(r"[0-9a-f]{64}", str(obj.get("hash", "")))):
-                matches = [(obj["seq"], obj["hash"])]
-        found.extend(matches)
-    return found
-
-
-def parse_day(text: str) -> date | None:
-    """The calendar day of a strict ``YYYY-MM-DD`` string, else None (``date.fromisoformat``
-    alone would also take ``20260310`` or ISO week dates)."""
-    if not _ISO_DAY_RE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _parse_bound(text: str, *, end: bool) -> str:
-    """A ``ts`` string bound: the start of a range (inclusive) or the end (exclusive)."""
-    text = text.strip()
-    day = parse_day(text)
-    if day is not None:
-        day += timedelta(days=1 if end else 0)
-        return format_ts(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"date invalide : {text!r} (attendu AAAA-MM-JJ ou ISO 8601)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    # ts has microsecond precision, so "≤ until" is "< until + 1 µs".
-    return format_ts(moment + timedelta(microseconds=1 if end else 0))
-
-
-@dataclass(frozen=True)
-class ExportFilter:
-    """Export filters. ``start``/``end`` are ``ts`` string bounds: start ≤ ts < end."""
-
-    since: str | None = None
-    until: str | None = None
-    kinds: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    start: str | None = None
-    end: str | None = None
-
-    @classmethod
-    def build(cls, since: str | None = None, until: str | None = None,
-              kinds: Iterable[str] = (), actors: Iterable[str] = ()) -> "ExportFilter":
-        """``since``/``until``: YYYY-MM-DD (whole UTC day, both inclusive) or ISO 8601 (naive = UTC).
-
-        Raises ValueError (French message) on a bad date or an empty range.
-        """
-        start = _parse_bound(since, end=False) if since else None
-        end = _parse_bound(until, end=True) if until else None
-        if start and end and start >= end:
-            raise ValueError("intervalle vide : la date de début est postérieure à la date de fin")
-        return cls(since, until, tuple(kinds), tuple(actors), start, end)
-
-    def describe(self) -> dict:
-        """The filters as given, for the ``audit.exported`` payload."""
-        return {"since": self.since, "until": self.until, "kinds": list(self.kinds),
-                "actors": list(self.actors)}
-
-    def where(self, stmt):
-        if self.start:
-            stmt = stmt.where(_T.c.ts >= self.start)
-        if self.end:
-            stmt = stmt.where(_T.c.ts < self.end)
-        if self.kinds:
-            stmt = stmt.where(_T.c.kind.in_(self.kinds))
-        if self.actors:
-            stmt = stmt.where(_T.c.actor.in_(self.actors))
-        return stmt
-
-
 class AuditLog:
     """The audit hash chain over ``db`` (a ``storage.db.Database``), keyed with ``key``."""
 
     def __init__(self, db, key: bytes) -> None:
         if not key:
-            raise AuditKeyMissing("clé HMAC du journal d'audit vide")
+            raise AuditKeyMissing("empty")
         self.db = db
         self.key = key
 
@@ -310,7 +217,7 @@ class AuditLog:
         """
         if retention_days < 1:
             raise ValueError("retention_days must be >= 1")
-        cutoff = format_ts((now or datetime.now(timezone.utc)) - timedelta(days=retention_days))
+        cutoff = format_ts((now or utc_now()) - timedelta(days=retention_days))
         with self.db.session(immediate=True) as session:
             conn = session.connection()
             self._lock_head(conn)
@@ -324,6 +231,21 @@ class AuditLog:
                                  "through_seq": through, "blanked": blanked})
         log.info("audit purge: blanked=%d through_seq=%d", blanked, through)
         return blanked
+
+    def scrub(self, question_id: str, matches: Callable[[dict], bool], *, session) -> list[int]:
+        """Blank the payloads of ``question_id``'s events for which ``matches(payload)`` holds
+        (a value the agent masked later), in the caller's transaction, which must then append a
+        ``SCRUB_KINDS`` event with the returned seqs as ``scrubbed_seqs``: those blanked, and
+        those an earlier scrubbing event now blanked had listed."""
+        conn = session.connection()
+        rows = conn.execute(select(_T.c.seq, _T.c.kind, _T.c.payload).where(
+            _T.c.question_id == question_id, _T.c.payload.is_not(None))).all()
+        hits = [(seq, kind, json.loads(payload)) for seq, kind, payload in rows
+                if matches(json.loads(payload))]
+        if hits:
+            conn.execute(update(_T).where(_T.c.seq.in_([h[0] for h in hits])).values(payload=None))
+        return sorted({h[0] for h in hits}.union(*(p.get("scrubbed_seqs") or () for _, kind, p
+                                                  in hits if kind in SCRUB_KINDS)))
 
     # -- reading --------------------------------------------------------------------------
 
@@ -357,6 +279,15 @@ class AuditLog:
         through = json.loads(row.payload).get("through_seq")
         return through if isinstance(through, int) else 0
 
+    def _scrubbed(self, conn: Connection) -> dict[int, str | None]:
+        """seq -> question id, for the payloads authentic scrubbing events blanked."""
+        allowed: dict[int, str | None] = {}
+        for row in conn.execute(select(*_COLS).where(_T.c.kind.in_(SCRUB_KINDS))):
+            if row.payload is not None and self._row_ok(row):
+                allowed |= {seq: row.question_id for seq in json.loads(row.payload).get(
+                    "scrubbed_seqs") or () if isinstance(seq, int) and seq < row.seq}
+        return allowed
+
     def verify(self, witnesses: Iterable[tuple[int, str]] | None = None,
                on_row: Callable[[int], None] | None = None) -> VerifyReport:
         """Walk the whole chain (streamed, constant memory) and report the first fault.
@@ -374,6 +305,7 @@ class AuditLog:
         with self._snapshot() as conn:
             head_row = conn.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).first()
             allowed_blank = self._blank_allowed_through(conn)
+            scrubbed = self._scrubbed(conn)
             rows = conn.execution_options(yield_per=5000).execute(select(*_COLS).order_by(_T.c.seq))
             for seq, ts, actor, kind, qid, payload, payload_hash, prev_hash, stored in rows:
                 if seq != expected_seq:
@@ -387,7 +319,7 @@ class AuditLog:
                     fault = (seq, "hash_mismatch")
                     break
                 if payload is None:
-                    if seq > allowed_blank:
+                    if seq > allowed_blank and scrubbed.get(seq, "") != qid:
                         fault = (seq, "payload_missing")
                         break
                 elif payload_digest(payload) != payload_hash:
@@ -437,7 +369,7 @@ class AuditLog:
         the filters, format, count and ``context``, even when writing failed part-way.
         Returns the number of events written."""
         if fmt not in FORMATS:
-            raise ValueError(f"format inconnu : {fmt!r} (jsonl ou csv)")
+            raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
         count, complete = 0, False
         writer = csv.writer(out) if fmt == "csv" else None
         try:

@@ -6,25 +6,30 @@ Timestamps are timezone-aware UTC; SQLite hands them back naive, so read them th
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from common.clock import utc_now
 
 
 def _ts(**kw) -> Column:
     return Column(DateTime(timezone=True), **kw)
 
 
+AWAITING = "awaiting_confirmation"
+OPEN_STATUSES = ("redacted", AWAITING, "drafted", "failed")
+DECIDED_STATUSES = ("approved", "edited", "discarded")
+
+
 class Question(SQLModel, table=True):
     """A pasted citizen question. ``event_id`` (the Matrix event) is its idempotency key.
 
-    ``status``: redacted | drafted | approved | edited | discarded | failed | refused (by the leak
-    guard). A question is only ever stored once redacted: the raw text never reaches the database.
+    ``status``: redacted | awaiting_confirmation (a team's ``privacy.confirm_before_send``) |
+    drafted | approved | edited | discarded | failed | refused (by the leak guard). A question is
+    only ever stored once redacted: the raw text never reaches the database. ``redacted_text`` is
+    the text sent (or to send) to the model, after the agent's masks and corrections.
     """
 
     id: str = Field(primary_key=True, max_length=64)
@@ -35,8 +40,44 @@ class Question(SQLModel, table=True):
     redacted_text: str = Field(sa_column=Column(Text, nullable=False))
     entity_counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="redacted", index=True, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False, index=True))
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class QuestionRevision(SQLModel, table=True):
+    """A change the agent made to a question's text before it goes (again) to the model.
+
+    ``kind``: ``mask`` (``!masquer``; ``placeholder`` and ``entity_type`` set) or ``correction``
+    (the agent's corrected text). ``event_id`` is the agent's Matrix event: the masked value or
+    the corrected text lives there only, in the encrypted room, and is read back from it to
+    rebuild the placeholder map after a restart. ``superseded_through``: the highest draft
+    version made before this revision. No text and no value is stored here.
+    """
+
+    __tablename__ = "question_revision"
+    __table_args__ = (UniqueConstraint("question_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(foreign_key="question.id", index=True, max_length=64)
+    revision: int
+    kind: str = Field(max_length=16)
+    event_id: str = Field(max_length=255)
+    placeholder: str | None = Field(default=None, max_length=64)
+    entity_type: str | None = Field(default=None, max_length=64)
+    occurrences: int = 0
+    superseded_through: int = 0
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class ConfirmPrompt(SQLModel, table=True):
+    """A message showing the agent the text to send (``privacy.confirm_before_send``), for the
+    question's ``revision`` then current: only the newest one takes ✅ ✏️ 🗑️ and replies."""
+
+    __tablename__ = "confirm_prompt"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    question_id: str = Field(foreign_key="question.id", index=True, max_length=64)
+    revision: int = 0
 
 
 class Draft(SQLModel, table=True):
@@ -53,7 +94,7 @@ class Draft(SQLModel, table=True):
     model: str = Field(max_length=128)
     latency_ms: int = 0
     instruction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
 class Decision(SQLModel, table=True):
@@ -68,7 +109,7 @@ class Decision(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     similarity: float | None = None
     prompt_event_id: str | None = Field(default=None, index=True, max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False, index=True))
 
 
 class AuditEvent(SQLModel, table=True):
@@ -109,11 +150,11 @@ class HandledEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=255)
     room_id: str = Field(max_length=255)
-    handled_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    handled_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
 class BotState(SQLModel, table=True):
-    """Small key/value state of the bot, e.g. ``sync_token`` saved after handling."""
+    """Small key/value state of the bot: the ``sync_token`` saved after handling."""
 
     __tablename__ = "bot_state"
 
@@ -130,5 +171,26 @@ class SummarySent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team: str = Field(max_length=255)
     day: str = Field(max_length=10)
-    sent_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    sent_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
     event_id: str | None = Field(default=None, max_length=255)
+
+
+class RetryPrompt(SQLModel, table=True):
+    """A draft-failure notice (Matrix event) on which the agent may react 🔄, and its question."""
+
+    __tablename__ = "retry_prompt"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    question_id: str = Field(foreign_key="question.id", max_length=64)
+
+
+class SummaryRequest(SQLModel, table=True):
+    """A summary asked for with ``plume summary --post``, until the running bot posted it."""
+
+    __tablename__ = "summary_request"
+    __table_args__ = (UniqueConstraint("team", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=255)
+    day: str = Field(max_length=10)
+    requested_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))

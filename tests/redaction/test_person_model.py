@@ -9,7 +9,7 @@ from importlib.resources import files
 import pytest
 import spacy
 
-from bot.config import RedactionConfig
+from redaction.config import RedactionConfig
 from redaction.lexicon import FrenchLexicon
 from redaction.recognizers import build_recognizers
 from redaction.recognizers.person_model import WEIGHTS, FrPersonModelRecognizer
