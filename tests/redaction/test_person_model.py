@@ -45,7 +45,7 @@ def test_weights_ship_inside_the_package():
 
 
 def test_only_when_configured():
-    assert RedactionConfig().name_model
+    assert RedactionConfig(name_model=True).name_model and not RedactionConfig(name_model=False).name_model
     kinds = [type(r).__name__ for r in build_recognizers(["PERSON"], name_model=True)]
     assert kinds.count("FrPersonModelRecognizer") == 1
     assert "FrPersonModelRecognizer" not in [type(r).__name__ for r in build_recognizers(["PERSON"])]
