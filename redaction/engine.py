@@ -149,7 +149,7 @@ class Redactor:
         self._nlp_engine = load_nlp_engine(cfg.spacy_model)
         registry = RecognizerRegistry(supported_languages=["fr"])
         lexicon = self._lexicon = FrenchLexicon(self._nlp_engine.nlp["fr"])
-        for recognizer in build_recognizers(self.entities, lexicon):
+        for recognizer in build_recognizers(self.entities, lexicon, name_model=cfg.name_model):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self._nlp_engine, supported_languages=["fr"],

@@ -30,6 +30,7 @@ from redaction.recognizers.iban import FrIbanRecognizer
 from redaction.recognizers.ip_address import FrIpAddressRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
+from redaction.recognizers.person_model import FrPersonModelRecognizer
 from redaction.recognizers.person_records import FrPersonRecordRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
 from redaction.recognizers.social_handle import FrSocialHandleRecognizer
@@ -62,7 +63,7 @@ RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
 MORE_RECOGNIZERS: dict[str, tuple[type[EntityRecognizer], ...]] = {
     "PERSON": (FrPersonRecordRecognizer, FrSocialHandleRecognizer),
 }
-_WITH_LEXICON = (FrPersonRecognizer, FrPersonRecordRecognizer)
+_WITH_LEXICON = (FrPersonRecognizer, FrPersonRecordRecognizer, FrPersonModelRecognizer)
 ALL_ENTITIES = tuple(RECOGNIZERS)
 DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
 
@@ -73,8 +74,11 @@ GUARDED_ENTITIES = ("FR_NIR", "FR_TAX_ID", "FR_SIRET", "IBAN_CODE", "CREDIT_CARD
 CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 
 
-def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
+def build_recognizers(entities, lexicon=None, name_model=False) -> list[EntityRecognizer]:
     """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
-    for the PERSON rules). Raises KeyError on an unknown type."""
+    for the PERSON rules), plus the trained PERSON model when ``name_model`` and PERSON is
+    requested. Raises KeyError on an unknown type."""
     classes = [RECOGNIZERS[e] for e in entities] + [c for e in entities for c in MORE_RECOGNIZERS.get(e, ())]
+    if name_model and "PERSON" in entities:
+        classes.append(FrPersonModelRecognizer)
     return [cls(lexicon) if cls in _WITH_LEXICON else cls() for cls in classes]

@@ -15,7 +15,7 @@ from tests.bot.test_bot_flow import NAME, NIR, PERSONAL_VALUES, buttons, notice,
 
 pytestmark = pytest.mark.synapse
 
-VILLAGE = "Tréminis"
+VILLAGE = "Embrun"
 QUESTION = (f"Bonjour, je suis {NAME}, la seule boulangère de {VILLAGE}. Mon numéro de sécurité "
             f"sociale est {NIR}. À {VILLAGE.upper()} tout le monde me connaît : comment déclarer "
             "mes revenus à la CAF ?")
@@ -51,7 +51,7 @@ async def test_masquer_after_a_draft_redrafts_from_the_corrected_text(plume, age
     await buttons(agent, room_id, v1.event_id)
     before = len(fake_llm.requests)
 
-    await agent.send_text(room_id, "!masquer treminis comme lieu")
+    await agent.send_text(room_id, "!masquer embrun comme lieu")
     v2 = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == q_event
                               and r.body.startswith("Brouillon v2"))
     assert "[LIEU_1]" in v2.body and "Texte corrigé" in v2.body

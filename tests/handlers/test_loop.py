@@ -19,9 +19,9 @@ from storage.audit import ExportFilter
 from tests.handlers.test_commands import AGENT_ID, DM, Plume
 from tests.redaction_support import redactor  # noqa: F401  (fixture)
 
-VILLAGE = "Tréminis"
+VILLAGE = "Embrun"
 NAME = "Camille Rousseau"
-QUESTION = (f"Bonjour, je suis {NAME}, boulangère à {VILLAGE}. À TREMINIS tout se sait : "
+QUESTION = (f"Bonjour, je suis {NAME}, boulangère à {VILLAGE}. À EMBRUN tout se sait : "
             "où en est mon dossier de prime d'activité ?")
 _ids = itertools.count(1)
 
@@ -85,7 +85,7 @@ async def test_masquer_redrafts_from_the_corrected_text_and_scrubs_the_value(plu
     paste_id = await agent.paste()
     [question] = [q for q in [await plume.questions.store.question_for_event(paste_id)]]
     assert VILLAGE in question.redacted_text  # premise: the redactor kept it
-    v2 = await agent.say("!masquer treminis comme lieu")
+    v2 = await agent.say("!masquer embrun comme lieu")
     assert v2["body"].startswith("Brouillon v2") and v2["reply_to"] == paste_id
     assert "Texte corrigé : 2 occurrences remplacées par [LIEU_1]." in v2["body"]
     question = await plume.questions.store.get_question(question.id)
@@ -102,7 +102,7 @@ async def test_masquer_redrafts_from_the_corrected_text_and_scrubs_the_value(plu
     # A restart: the map is rebuilt from the room (the paste, then the !masquer command).
     fresh = PendingValues(redactor, plume.messenger.fetch_content, plume.questions.store.revisions)
     assert (await fresh.mapping_for(question))["[LIEU_1]"] == VILLAGE
-    assert (await fresh.redact(question, "à treminis")).text == "à [LIEU_1]"
+    assert (await fresh.redact(question, "à embrun")).text == "à [LIEU_1]"
 
 
 async def test_masquer_says_why_nothing_changed(plume):
@@ -113,7 +113,7 @@ async def test_masquer_says_why_nothing_changed(plume):
     assert "« Grenoble » n'apparaît pas" in missing["body"]
     assert "question.remasked" not in [e["kind"] for e in audit_events(plume)]
     await agent.say("!ok")
-    assert "déjà été approuvée" in (await agent.say("!masquer treminis"))["body"]
+    assert "déjà été approuvée" in (await agent.say("!masquer embrun"))["body"]
 
 
 async def test_masquer_default_type_and_known_values(plume):
