@@ -43,6 +43,7 @@ from nio.api import Api
 from bot.access import AccessPolicy
 from bot.config import Config, secret
 from bot.events import Incoming
+from handlers import metrics
 from handlers.base import SendError
 from storage.store import Store
 
@@ -87,6 +88,7 @@ class PlumeClient:
         self._invites_seen: set[str] = set()
         self._stopping = asyncio.Event()
         self.ready = asyncio.Event()
+        self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
     # -- session -----------------------------------------------------------------------------
 
@@ -179,6 +181,7 @@ class PlumeClient:
                 backoff = min(backoff * 2, 60)
                 continue
             backoff = 1.0
+            self.last_sync = time.monotonic()
             await self._after_sync()
             tasks = [] if first_start else await self._dispatch(resp, router, since)
             tasks += self._handle_invites(resp, router)
@@ -221,11 +224,18 @@ class PlumeClient:
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
 
         async def guarded() -> None:
-            async with lock, self._slots:
-                try:
+            metrics.EVENTS_QUEUED.inc()
+            queued = True
+            try:
+                async with lock, self._slots:
+                    metrics.EVENTS_QUEUED.dec()
+                    queued = False
                     await coro
-                except Exception:
-                    log.exception("handler.crashed", room_id=room_id)
+            except Exception:
+                log.exception("handler.crashed", room_id=room_id)
+            finally:
+                if queued:
+                    metrics.EVENTS_QUEUED.dec()
 
         task = asyncio.create_task(guarded())
         task.add_done_callback(lambda _t: self._save_token())
@@ -280,6 +290,7 @@ class PlumeClient:
                     await router.on_event(incoming)
                 return
             if time.monotonic() >= deadline:
+                metrics.DECRYPTION_FAILURES.inc()
                 await router.on_undecryptable(Incoming("undecryptable", room_id, event.event_id,
                                                        event.sender))
                 return
@@ -369,6 +380,8 @@ class PlumeClient:
                 continue
             if isinstance(resp, RoomSendResponse):
                 return resp.event_id
+            if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
+                metrics.RATE_LIMITED.labels("matrix").inc()
             log.warning("matrix.send_refused", room_id=room_id, status=getattr(resp, "status_code", None))
             await asyncio.sleep(1)
         raise SendError(f"could not send to {room_id}")

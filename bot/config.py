@@ -53,10 +53,25 @@ class RedactionConfig(_Section):
     entities: Literal["default"] | list[str] = "default"
     max_question_chars: int = Field(default=8000, ge=100)
 
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: str | list[str]) -> str | list[str]:
+        from redaction.entity_types import ALL_ENTITIES  # names only: no Presidio import
+
+        unknown = [] if value == "default" else [e for e in value if e not in ALL_ENTITIES]
+        if unknown:
+            raise ValueError(f"unknown entity type {unknown[0]!r} (known: {', '.join(ALL_ENTITIES)})")
+        return value
+
 
 class StorageConfig(_Section):
     url: str = "sqlite:///./data/plume.db"
     retention_days: int = Field(default=365, ge=1)
+
+    @field_validator("url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return check_database_url(value)
 
 
 class TeamConfig(_Section):
@@ -89,6 +104,20 @@ class SecurityConfig(_Section):
     witness_time: str = Field(default="23:55", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+class LoggingConfig(_Section):
+    format: Literal["console", "json"] = "console"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class MetricsConfig(_Section):
+    """The local operations endpoint (``/metrics``, ``/health``); off while ``port`` is None.
+    Port 0 lets the OS pick a free port (tests)."""
+
+    port: int | None = Field(default=None, ge=0, le=65535)
+    host: str = "127.0.0.1"
+    health_max_sync_age_s: float = Field(default=90, gt=0)
+
+
 class Config(_Section):
     matrix: MatrixConfig
     access: AccessConfig = AccessConfig()
@@ -98,6 +127,8 @@ class Config(_Section):
     teams: list[TeamConfig] = []
     summary: SummaryConfig = SummaryConfig()
     security: SecurityConfig = SecurityConfig()
+    logging: LoggingConfig = LoggingConfig()
+    metrics: MetricsConfig = MetricsConfig()
 
     def team_of(self, user_id: str) -> TeamConfig | None:
         """The first team listing ``user_id`` as an agent, or None."""
@@ -107,14 +138,44 @@ class Config(_Section):
         return next((t for t in self.teams if t.name == name), None)
 
 
+def check_database_url(url: str) -> str:
+    """``url`` if SQLAlchemy can open it with an installed driver; ValueError otherwise.
+
+    The URL is never echoed back: it may hold a password.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    hint = "expected sqlite:///path/plume.db or postgresql+psycopg://user@host/db"
+    try:
+        parsed = make_url(url)
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:  # a subclass of ArgumentError
+        raise ValueError(f"unknown database type in the URL ({hint})") from None
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not a valid database URL ({hint})") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"Plume supports SQLite and PostgreSQL only ({hint})")
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        raise ValueError(f"database driver {parsed.drivername!r} is not installed ({hint})") from None
+    return url
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def parse_config(data: dict) -> Config:
-    """Validate a parsed YAML mapping. Raises ConfigError naming the first bad field."""
+    """Validate a parsed YAML mapping. Raises ConfigError naming the first bad field, one line."""
     try:
         return Config.model_validate(data or {})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise ConfigError(f"{field}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(_one_line(f"{field}: {message}")) from None
 
 
 def load_config(path: str | os.PathLike) -> Config:
@@ -124,7 +185,10 @@ def load_config(path: str | os.PathLike) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ConfigError(_one_line(f"{path}: invalid YAML{where}: {problem}")) from None
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping")
     return parse_config(data)

@@ -15,8 +15,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.access import AccessPolicy
 from bot.client import PlumeClient
-from bot.config import Config, ConfigError
+from bot.config import Config
 from bot.logging import configure_logging
+from bot.metrics import OpsServer
 from bot.events import Incoming
 from bot.router import EventRouter
 from bot.scheduler import catch_up_summaries, make_scheduler, schedule_daily, schedule_summaries
@@ -62,15 +63,24 @@ class Bot:
     client: PlumeClient
     router: EventRouter
     drafter: Drafter
+    ops: OpsServer | None = None  # /metrics and /health, while running with metrics.port set
 
     async def run(self) -> None:
-        scheduler = self._start_scheduler()
-        catch_up = asyncio.create_task(self._catch_up())
+        scheduler = catch_up = None
         try:
+            if self.config.metrics.port is not None:
+                self.ops = OpsServer(self.config.metrics, self.db, lambda: self.client.last_sync)
+                await self.ops.start()
+            scheduler = self._start_scheduler()
+            catch_up = asyncio.create_task(self._catch_up())
             await self.client.run(self.router)
         finally:
-            catch_up.cancel()
-            scheduler.shutdown(wait=False)
+            if catch_up is not None:
+                catch_up.cancel()
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if self.ops is not None:
+                await self.ops.stop()
             await self.client.close()
             await self.drafter.aclose()
 
@@ -137,11 +147,15 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
 
 
 async def run_bot(config: Config) -> int:
-    """``plume run``: run until SIGINT/SIGTERM. Returns the process exit code."""
-    configure_logging()
+    """``plume run``: run until SIGINT/SIGTERM. Returns the process exit code.
+
+    A ConfigError found while building (e.g. a missing LLM key) propagates to the command line,
+    which prints it on one line.
+    """
+    configure_logging(config.logging)
     try:
         bot = await build_bot(config)
-    except (AuditKeyMissing, ConfigError, RuntimeError, ValueError) as exc:
+    except (AuditKeyMissing, RuntimeError) as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return 1
     loop = asyncio.get_running_loop()

@@ -1,13 +1,15 @@
 """Drafting contract: what handlers get from an LLM backend.
 
-    DraftResult(text, backend, model, latency_ms, notice=None)
+    DraftResult(text, backend, model, latency_ms, notice=None, statuses=())
         ``text`` is in placeholder form (the LLM only ever sees redacted text); ``notice`` is an
         optional French line shown to the agent (e.g. that the offline backend drafted it).
         ``latency_ms`` is the wall time of the whole call, retries included.
+        ``statuses``: the HTTP status of each attempt (None: no response); empty offline.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
                                auth | bad_request ; ``.user_message`` is the French text for the agent;
                                ``.retryable`` tells whether trying again later may succeed.
-                               ``detail`` holds status codes and counts only, never text.
+                               ``detail`` holds status codes and counts only, never text;
+                               ``.statuses`` as in DraftResult.
     Drafter (protocol):  .backend: str, .model: str,
         async draft(redacted_question, *, instruction=None, previous=None) -> DraftResult
         ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft.
@@ -49,6 +51,7 @@ class DraftResult:
     model: str
     latency_ms: int
     notice: str | None = None
+    statuses: tuple[int | None, ...] = ()
 
 
 class DraftError(Exception):
@@ -58,6 +61,7 @@ class DraftError(Exception):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
         self.detail = detail
+        self.statuses: tuple[int | None, ...] = ()
 
     @property
     def user_message(self) -> str:

@@ -14,7 +14,7 @@ import structlog
 from bot.config import Config
 from bot.events import Incoming
 from drafting import DraftError, Drafter
-from handlers import messages
+from handlers import messages, metrics
 from handlers.base import Messenger, SendError
 from handlers.pending import PendingValues
 from redaction import Redactor, rehydrate
@@ -49,7 +49,8 @@ class QuestionHandler:
                 msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
-        redaction = await asyncio.to_thread(self.redactor.redact, text)
+        with metrics.REDACTION_LATENCY.time():
+            redaction = await asyncio.to_thread(self.redactor.redact, text)
         leaks = self.redactor.leaks(redaction.text)
         counts = redaction.counts()
         question = existing or self.store.open_question(
@@ -58,8 +59,11 @@ class QuestionHandler:
             redacted_text=redaction.text, entity_counts=counts, blocked_types=leaks or None)
         if question is None:
             return
+        if existing is None:
+            metrics.QUESTIONS.inc()
         log.info("question.redacted", question_id=question.id, entities=counts, blocked=bool(leaks))
         if leaks:
+            metrics.DRAFTS.labels("blocked").inc()
             await self.messenger.send_notice(event.room_id, *messages.notice(leak_message(leaks)),
                                              reply_to=event.event_id)
             return
@@ -78,9 +82,12 @@ class QuestionHandler:
         previous = self.store.latest_draft(question.id)
         await self.messenger.set_typing(question.room_id, True)
         try:
-            result = await self.drafter.draft(question.redacted_text, instruction=instruction,
-                                              previous=previous.text if previous else None)
+            with metrics.LLM_IN_FLIGHT.track_inprogress(), metrics.LLM_LATENCY.time():
+                result = await self.drafter.draft(question.redacted_text, instruction=instruction,
+                                                  previous=previous.text if previous else None)
         except DraftError as exc:
+            _count_slow_downs(exc.statuses)
+            metrics.DRAFTS.labels("failed").inc()
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
             self.store.draft_failed(question, kind=exc.kind, actor=actor)
             event_id = await self.messenger.send_notice(
@@ -91,6 +98,8 @@ class QuestionHandler:
             return
         finally:
             await self.messenger.set_typing(question.room_id, False)
+        _count_slow_downs(result.statuses)
+        metrics.DRAFTS.labels("generated").inc()
         known = mapping or {}
         # What is stored is placeholder form, even if the model wrote a personal value itself.
         stored = (await asyncio.to_thread(self.redactor.redact, result.text, known)).text
@@ -112,6 +121,7 @@ class QuestionHandler:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
         except SendError:
+            metrics.DRAFTS.labels("undelivered").inc()
             log.warning("draft.undelivered", question_id=question.id, version=draft.version)
             return
         self.store.set_draft_event(draft, event_id)
@@ -125,3 +135,9 @@ class QuestionHandler:
             mapping = await self.pending.mapping_for(ref.question)
             await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
                              None, mapping is not None)
+
+
+def _count_slow_downs(statuses: tuple[int | None, ...]) -> None:
+    slow_downs = sum(1 for s in statuses if s in metrics.LLM_SLOW_DOWN_STATUSES)
+    if slow_downs:
+        metrics.RATE_LIMITED.labels("llm").inc(slow_downs)
