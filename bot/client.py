@@ -19,7 +19,7 @@ import os
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Awaitable, Protocol
+from typing import Any, Awaitable, Callable, Protocol
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -39,6 +39,7 @@ from nio import (
     WhoamiResponse,
 )
 from nio.api import Api
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.access import AccessPolicy
 from bot.config import Config, secret
@@ -50,6 +51,7 @@ from storage.store import Store
 log = structlog.get_logger("plume.matrix")
 
 SYNC_TOKEN_KEY = "sync_token"
+MAX_BACKOFF_S = 30.0  # longest wait between two sync (or database) attempts
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
@@ -163,7 +165,8 @@ class PlumeClient:
     # -- sync loop ---------------------------------------------------------------------------
 
     async def run(self, router: Router) -> None:
-        """Sync until ``stop()``; survives homeserver outages with capped exponential backoff."""
+        """Sync until ``stop()``. A homeserver outage, a protocol error or an unavailable database
+        is retried with capped exponential backoff; the token only moves past handled events."""
         since = self.store.get_state(SYNC_TOKEN_KEY)
         first_start = since is None
         full_state = True  # nio keeps no room state across restarts
@@ -173,25 +176,29 @@ class PlumeClient:
                 resp = await self.nio.sync(timeout=0 if full_state else 10_000,
                                            sync_filter=SYNC_FILTER, since=since,
                                            full_state=full_state)
-            except (ClientConnectionError, asyncio.TimeoutError, TimeoutError):
-                resp = None
-            if not isinstance(resp, SyncResponse):
-                log.warning("matrix.sync_failed", retry_in_s=backoff)
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 60)
-                continue
-            backoff = 1.0
-            self.last_sync = time.monotonic()
-            await self._after_sync()
-            tasks = [] if first_start else await self._dispatch(resp, router, since)
-            tasks += self._handle_invites(resp, router)
-            self._batches.append((resp.next_batch, tasks))
-            self._save_token()
-            since, full_state, first_start = resp.next_batch, False, False
-            if not self.ready.is_set():
-                await self._join_configured_rooms()
-                self.ready.set()
-                log.info("matrix.ready")
+                if isinstance(resp, SyncResponse):
+                    self.last_sync = time.monotonic()
+                    await self._after_sync()
+                    tasks = [] if first_start else await self._dispatch(resp, router, since)
+                    tasks += self._handle_invites(resp, router)
+                    self._batches.append((resp.next_batch, tasks))
+                    since, full_state, first_start = resp.next_batch, False, False
+                    self._save_token()
+                    if not self.ready.is_set():
+                        await self._join_configured_rooms()
+                        self.ready.set()
+                        log.info("matrix.ready")
+                    backoff = 1.0
+                    continue
+                error = type(resp).__name__
+            except (ClientConnectionError, TimeoutError) as exc:
+                error = type(exc).__name__
+            except Exception as exc:  # nio or database fault: keep the bot alive, retry
+                log.exception("matrix.sync_crashed")
+                error = type(exc).__name__
+            log.warning("matrix.sync_failed", error=error, retry_in_s=backoff)
+            await self._sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
         await asyncio.gather(*(t for _, ts in self._batches for t in ts), return_exceptions=True)
         self._save_token()
 
@@ -213,26 +220,41 @@ class PlumeClient:
         await nio.send_to_device_messages()
 
     def _save_token(self) -> None:
-        """Save the newest token whose batch, and every batch before it, is fully handled."""
-        token = None
-        while self._batches and all(t.done() for t in self._batches[0][1]):
-            token = self._batches.popleft()[0]
-        if token:
-            self.store.set_state(SYNC_TOKEN_KEY, token)
+        """Save the newest token whose batch, and every batch before it, is fully handled. A
+        handler that gave up (bot stopping while the database is down) holds its batch back, so
+        a restart replays it. A database fault leaves the batches for the next call."""
+        handled = 0
+        for _token, tasks in self._batches:
+            if not all(_handled(t) for t in tasks):
+                break
+            handled += 1
+        if not handled:
+            return
+        try:
+            self.store.set_state(SYNC_TOKEN_KEY, self._batches[handled - 1][0])
+        except SQLAlchemyError as exc:
+            log.warning("matrix.token_not_saved", error=type(exc).__name__)
+            return
+        for _ in range(handled):
+            self._batches.popleft()
 
-    def _spawn(self, room_id: str, coro: Awaitable[None]) -> asyncio.Task:
+    def _spawn(self, room_id: str, handle: Callable[[], Awaitable[None]]) -> asyncio.Task[bool]:
+        """Run ``handle()`` in its own task, after the room's earlier events and within the slots.
+
+        The task's result tells whether the event was dealt with: a handler that crashes is
+        logged and counts as handled; one that meets an unavailable database is run again
+        (handlers are idempotent by event id) until it succeeds, or gives up when the bot stops.
+        """
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
 
-        async def guarded() -> None:
+        async def guarded() -> bool:
             metrics.EVENTS_QUEUED.inc()
             queued = True
             try:
                 async with lock, self._slots:
                     metrics.EVENTS_QUEUED.dec()
                     queued = False
-                    await coro
-            except Exception:
-                log.exception("handler.crashed", room_id=room_id)
+                    return await self._until_database_answers(room_id, handle)
             finally:
                 if queued:
                     metrics.EVENTS_QUEUED.dec()
@@ -240,6 +262,23 @@ class PlumeClient:
         task = asyncio.create_task(guarded())
         task.add_done_callback(lambda _t: self._save_token())
         return task
+
+    async def _until_database_answers(self, room_id: str, handle: Callable[[], Awaitable[None]]) -> bool:
+        delay = 1.0
+        while True:
+            try:
+                await handle()
+                return True
+            except OperationalError as exc:
+                if self._stopping.is_set():
+                    log.warning("handler.abandoned", room_id=room_id, error=type(exc).__name__)
+                    return False
+                log.warning("handler.database_unavailable", room_id=room_id, retry_in_s=delay)
+            except Exception:
+                log.exception("handler.crashed", room_id=room_id)
+                return True
+            await self._sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF_S)
 
     async def _dispatch(self, resp: SyncResponse, router: Router, since: str) -> list[asyncio.Task]:
         tasks = []
@@ -252,11 +291,12 @@ class PlumeClient:
                 if sender == self.user_id:
                     continue
                 if isinstance(event, MegolmEvent):
-                    tasks.append(self._spawn(room_id, self._await_room_key(room_id, event, router)))
+                    tasks.append(self._spawn(
+                        room_id, lambda e=event: self._await_room_key(room_id, e, router)))
                     continue
                 incoming = Incoming.from_source(room_id, event.source)
                 if incoming is not None:
-                    tasks.append(self._spawn(room_id, router.on_event(incoming)))
+                    tasks.append(self._spawn(room_id, lambda i=incoming: router.on_event(i)))
         return tasks
 
     async def _backfill(self, room_id: str, token: str | None, since: str) -> list:
@@ -305,7 +345,7 @@ class PlumeClient:
             inviter = next((e.sender for e in info.invite_state
                             if isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
                             and e.membership == "invite"), "")
-            tasks.append(self._spawn(room_id, router.on_invite(room_id, inviter)))
+            tasks.append(self._spawn(room_id, lambda r=room_id, i=inviter: router.on_invite(r, i)))
         return tasks
 
     async def _join_configured_rooms(self) -> None:
@@ -448,3 +488,7 @@ class PlumeClient:
                 return None
         return (event.source or {}).get("content")
 
+
+def _handled(task: asyncio.Task[bool]) -> bool:
+    """Whether a handler task is over and dealt with its event (see ``PlumeClient._spawn``)."""
+    return task.done() and not task.cancelled() and task.exception() is None and task.result()
