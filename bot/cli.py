@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,8 @@ app = typer.Typer(help="Plume: drafting assistant for public agents on Tchap.", 
                   add_completion=False)
 audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+
+_skip_teardown = False  # set once ``plume run`` has stopped cleanly: see main()
 
 ConfigOpt = typer.Option(..., "-c", "--config", help="Path to the YAML configuration.")
 OptionalConfigOpt = typer.Option(None, "-c", "--config", help="Path to the YAML configuration.")
@@ -53,9 +56,11 @@ def run(config: Path = ConfigOpt) -> None:
     """Run the bot until stopped."""
     from bot.service import run_bot
 
+    global _skip_teardown
     cfg = _load(config)
     with _config_errors():
         code = asyncio.run(run_bot(cfg))
+    _skip_teardown = True
     raise typer.Exit(code)
 
 
@@ -138,3 +143,17 @@ def summary(
     with _config_errors():
         code = summary_command(cfg, date=date, team=team, fmt=fmt, post=post)
     raise typer.Exit(code)
+
+
+def main() -> None:
+    """The ``plume`` console script. Once ``plume run`` has stopped (database and Matrix store
+    closed, logs flushed) the process ends without the interpreter's teardown, which spends
+    seconds freeing the spaCy model's objects: a SIGTERM then stops the bot within 10 s."""
+    try:
+        app()
+    except SystemExit as exc:
+        if not _skip_teardown:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else 1)

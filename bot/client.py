@@ -52,12 +52,17 @@ log = structlog.get_logger("plume.matrix")
 
 SYNC_TOKEN_KEY = "sync_token"
 MAX_BACKOFF_S = 30.0  # longest wait between two sync (or database) attempts
+STOP_GRACE_S = 6.0  # on stop, how long handlers under way may finish (the rest resume on restart)
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
     "account_data": {"not_types": ["*"]},
     "room": {"timeline": {"limit": 100}, "ephemeral": {"not_types": ["*"]}},
 }
+
+
+class _Resume(Exception):
+    """A handler leaves its event for the next start (the bot is stopping)."""
 
 
 class Router(Protocol):
@@ -173,9 +178,9 @@ class PlumeClient:
         backoff = 1.0
         while not self._stopping.is_set():
             try:
-                resp = await self.nio.sync(timeout=0 if full_state else 10_000,
-                                           sync_filter=SYNC_FILTER, since=since,
-                                           full_state=full_state)
+                resp = await self._sync_unless_stopped(since, full_state)
+                if resp is None:
+                    break
                 if isinstance(resp, SyncResponse):
                     self.last_sync = time.monotonic()
                     await self._after_sync()
@@ -199,7 +204,32 @@ class PlumeClient:
             log.warning("matrix.sync_failed", error=error, retry_in_s=backoff)
             await self._sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF_S)
-        await asyncio.gather(*(t for _, ts in self._batches for t in ts), return_exceptions=True)
+        await self._finish_in_flight()
+
+    async def _sync_unless_stopped(self, since: str | None, full_state: bool):
+        """One sync (a long poll of up to 10 s), or None as soon as ``stop()`` is called."""
+        sync = asyncio.ensure_future(self.nio.sync(
+            timeout=0 if full_state else 10_000, sync_filter=SYNC_FILTER, since=since,
+            full_state=full_state))
+        stopped = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait((sync, stopped), return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not sync.done():
+            sync.cancel()
+            await asyncio.gather(sync, return_exceptions=True)
+            return None
+        return sync.result()
+
+    async def _finish_in_flight(self) -> None:
+        """On stop: let handlers finish for ``STOP_GRACE_S``, then cancel the rest. A cancelled
+        event is not handled, so the saved token stays before it and a restart replays it."""
+        running = [t for _, ts in self._batches for t in ts if not t.done()]
+        if running:
+            _done, late = await asyncio.wait(running, timeout=STOP_GRACE_S)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+            log.info("matrix.stopped", finished=len(running) - len(late), resumed_on_restart=len(late))
         self._save_token()
 
     async def _sleep(self, seconds: float) -> None:
@@ -269,6 +299,8 @@ class PlumeClient:
             try:
                 await handle()
                 return True
+            except _Resume:
+                return False
             except OperationalError as exc:
                 if self._stopping.is_set():
                     log.warning("handler.abandoned", room_id=room_id, error=type(exc).__name__)
@@ -334,6 +366,8 @@ class PlumeClient:
                 await router.on_undecryptable(Incoming("undecryptable", room_id, event.event_id,
                                                        event.sender))
                 return
+            if self._stopping.is_set():
+                raise _Resume("stopping while waiting for a room key")
             await self._sleep(1.0)
 
     def _handle_invites(self, resp: SyncResponse, router: Router) -> list[asyncio.Task]:

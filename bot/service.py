@@ -162,5 +162,8 @@ async def run_bot(config: Config) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, bot.client.stop)
-    await bot.run()
+    try:
+        await bot.run()
+    finally:
+        bot.db.dispose()
     return 0

@@ -15,7 +15,7 @@ from bot.config import ConfigError, parse_config
 from tests.fixtures.db import TEST_AUDIT_KEY
 
 MINIMAL = {"matrix": {"homeserver": "https://matrix.example.fr", "user_id": "@plume:example.fr"}}
-PLUME = [sys.executable, "-c", "from bot.cli import app; app()"]
+PLUME = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 COMMANDS = {
     "run": ["run"],
