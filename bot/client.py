@@ -404,6 +404,10 @@ class PlumeClient:
         await self.nio.joined_members(room_id)
         return True
 
+    def has_room(self, room_id: str) -> bool:
+        """Whether the bot is joined to ``room_id`` and its state has arrived through sync."""
+        return room_id in self.nio.rooms
+
     async def leave(self, room_id: str) -> None:
         await self.nio.room_leave(room_id)
         self._invites_seen.discard(room_id)

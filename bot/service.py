@@ -38,6 +38,7 @@ log = structlog.get_logger("plume.service")
 PURGE_TIME = "03:30"  # daily retention purge, local time
 REDELIVER_EVERY_S = 30  # how often drafts the homeserver refused are posted again
 POST_REQUESTS_EVERY_S = 5  # how often summaries asked for with `plume summary --post` are posted
+CATCH_UP_EVERY_S = 30  # how often a missed summary waits for its lead room to be joined
 
 
 def _staff_commands(config: Config, db: Database, audit: AuditLog, client: PlumeClient) -> dict:
@@ -101,13 +102,22 @@ class Bot:
         scheduler.add_job(post_requested, "interval", seconds=POST_REQUESTS_EVERY_S,
                           args=(self.db, config, self.client), kwargs={"audit": self.audit},
                           id="summaries:requested")
+        scheduler.add_job(self._catch_up_when_ready, "interval", seconds=CATCH_UP_EVERY_S,
+                          id="summaries:catch_up")
         return scheduler
 
     async def _catch_up(self) -> None:
         """Summaries missed while the bot was down, once the first sync knows the rooms."""
         await self.client.ready.wait()
-        await catch_up_summaries(datetime.now(timezone.utc), config=self.config, db=self.db,
-                                 messenger=self.client, audit=self.audit)
+        await self._catch_up_when_ready()
+
+    async def _catch_up_when_ready(self) -> None:
+        """Missed summaries whose lead room the client knows (joined and synced); the others
+        wait for the next run, every CATCH_UP_EVERY_S, within ``summary.catch_up_hours``."""
+        if self.client.ready.is_set():
+            await catch_up_summaries(datetime.now(timezone.utc), config=self.config, db=self.db,
+                                     messenger=self.client, audit=self.audit,
+                                     room_known=self.client.has_room)
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import sys
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import pytest_asyncio
@@ -192,3 +193,26 @@ async def test_sigterm_mid_draft_stops_fast_and_loses_nothing(plume_process, age
     assert sorted(rows) == sorted((e, 1) for events in pasted for e in events)
     resumed = re.search(r"resumed_on_restart=(\d+)", plume_process.log_text(run=1))
     assert resumed and int(resumed.group(1)) >= 2  # the two slow drafts were really cut short
+
+
+async def test_started_after_summary_time_posts_the_day_once(new_user, plume_factory, agent_factory):
+    """A fresh store, the lead room only an invite when the bot starts: the catch-up summary goes
+    out once the room is joined, and a restart does not post it again."""
+    account = await new_user("plume")
+    lead = await agent_factory("lead")
+    lead_room = await lead.create_room([account[0]], encrypted=True, name="Chefs")
+    earlier = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%H:%M")
+    plume = await plume_factory(
+        account=account, summary={"time": earlier, "timezone": "UTC", "catch_up_hours": 6},
+        teams=[{"name": "equipe-test", "lead_room": lead_room, "leads": [lead.user_id]}])
+    first = await lead.wait_for(lead_room, lambda r: notice(r) and r.body.startswith("Résumé Plume"),
+                                timeout=120)
+    await plume.restart()
+    await plume.bot.router.questions.redeliver()  # a full sync round after the restart's catch-up
+    await plume.stop()
+    end = await lead.send_text(lead_room, "fin du test")  # a later event: all before is synced
+    while not any(r.event_id == end for r in lead.records(lead_room)):
+        await asyncio.sleep(0.2)
+    summaries = [r for r in lead.records(lead_room) if notice(r) and r.body.startswith("Résumé Plume")]
+    assert [s.event_id for s in summaries] == [first.event_id]
+    assert plume.audit_kinds().count("summary.posted") == 1
