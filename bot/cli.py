@@ -67,7 +67,7 @@ def run(config: Path = ConfigOpt) -> None:
 @app.command()
 def demo(keep: bool = typer.Option(False, "--keep", help="Leave the homeserver and bot running.")) -> None:
     """Start an embedded homeserver, the bot and a scripted agent; play one question end to end."""
-    from bot.demo import run_demo
+    from harness.demo import run_demo
 
     raise typer.Exit(asyncio.run(run_demo(keep=keep)))
 
@@ -101,7 +101,7 @@ def audit_verify(
     witness: Optional[Path] = typer.Option(None, "--witness", help="Exported witness heads to check against."),
 ) -> None:
     """Check the whole hash chain; exit 1 with the first bad seq when it is broken."""
-    from storage.audit_cli import verify_command
+    from bot.cli_audit import verify_command
 
     cfg = _load(config)
     with _config_errors():
@@ -119,7 +119,7 @@ def audit_export(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
 ) -> None:
     """Stream audit events to stdout."""
-    from storage.audit_cli import export_command
+    from bot.cli_audit import export_command
 
     cfg = _load(config)
     with _config_errors():
@@ -137,7 +137,7 @@ def summary(
     post: bool = typer.Option(False, "--post", help="Also post it to the team's lead room."),
 ) -> None:
     """Compute (and optionally post) a team's daily summary."""
-    from handlers.summaries import summary_command
+    from bot.cli_summary import summary_command
 
     cfg = _load(config)
     with _config_errors():

@@ -18,13 +18,12 @@ import anthropic
 import openai
 import structlog
 
-from bot.config import ConfigError, LLMConfig, secret
+from common.config import MissingSecret, secret
+from drafting.config import LLMConfig
 from drafting.base import DraftError, DraftResult
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
-
-TRUNCATED_NOTICE = "Brouillon tronqué : la longueur maximale de réponse a été atteinte."
 
 # The SDKs log full request bodies (the question) at DEBUG level: keep them at INFO at most.
 _SDK_LOGGERS = ("anthropic", "openai", "httpx", "httpx2", "httpcore")
@@ -86,8 +85,7 @@ class _RemoteDrafter:
     def __init__(self, cfg: LLMConfig) -> None:
         key = secret(self._key_env)
         if key is None:
-            raise ConfigError(f"llm.backend : '{self.backend}' demande la variable "
-                              f"d'environnement {self._key_env}")
+            raise MissingSecret("llm.backend", self._key_env)
         self.model = cfg.model
         self._max_tokens = cfg.max_output_tokens
         self._deadline_s = call_deadline_s(cfg)
@@ -128,7 +126,7 @@ class _RemoteDrafter:
                  attempts=len(statuses), question_chars=len(redacted_question),
                  draft_chars=len(text), regeneration=previous is not None, truncated=truncated)
         return DraftResult(text=text.strip(), backend=self.backend, model=self.model,
-                           latency_ms=latency_ms, notice=TRUNCATED_NOTICE if truncated else None,
+                           latency_ms=latency_ms, notes=("truncated",) if truncated else (),
                            statuses=tuple(statuses))
 
     def _draft_error(self, exc: Exception, statuses: list[int | None]) -> DraftError:
