@@ -16,9 +16,8 @@ import asyncio
 import io
 import os
 import time
-from collections import deque
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -37,10 +36,10 @@ from nio import (
     UploadResponse,
 )
 from nio.api import Api
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from bot.config import MatrixConfig
 from bot.events import incoming_from_source
+from bot.handling import HandlerRuns, Resume, SyncTokens, sleep_unless
 from bot.session import login
 from handlers import metrics
 from handlers.base import SendError
@@ -58,24 +57,12 @@ SYNC_FILTER = {
 }
 
 
-class _Resume(Exception):
-    """A handler leaves its event for the next start (the bot is stopping)."""
-
-
 class Router(Protocol):
     async def on_invite(self, room_id: str, inviter: str) -> None: ...
 
     async def on_event(self, event: Incoming) -> None: ...
 
     async def on_undecryptable(self, event: Incoming) -> None: ...
-
-
-class SyncTokens(Protocol):
-    """Where the sync token lives between runs (the composition root backs it with the store)."""
-
-    def load(self) -> str | None: ...
-
-    def save(self, token: str) -> None: ...
 
 
 Trusts = Callable[[str], bool]  # user id -> may this user's devices receive the room keys?
@@ -102,11 +89,10 @@ class PlumeClient:
             config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True,
                                      max_limit_exceeded=5, max_timeouts=2, request_timeout=30),
         )
-        self._room_locks: dict[str, asyncio.Lock] = {}
-        self._slots = asyncio.Semaphore(matrix.max_concurrent_questions)
-        self._batches: deque[tuple[str, list[asyncio.Task]]] = deque()
         self._invites_seen: set[str] = set()
         self._stopping = asyncio.Event()
+        self._runs = HandlerRuns(slots=matrix.max_concurrent_questions, sync_tokens=sync_tokens,
+                                 stopping=self._stopping)
         self.ready = asyncio.Event()
         self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
@@ -121,9 +107,7 @@ class PlumeClient:
 
     async def close(self) -> None:
         self._stopping.set()
-        for _, tasks in list(self._batches):
-            for task in tasks:
-                task.cancel()
+        self._runs.cancel()
         await self.nio.close()
 
     def stop(self) -> None:
@@ -148,9 +132,8 @@ class PlumeClient:
                     await self._after_sync()
                     tasks = [] if first_start else await self._dispatch(resp, router, since)
                     tasks += self._handle_invites(resp, router)
-                    self._batches.append((resp.next_batch, tasks))
+                    self._runs.add_batch(resp.next_batch, tasks)
                     since, full_state, first_start = resp.next_batch, False, False
-                    self._save_token()
                     if not self.ready.is_set():
                         await self._join_configured_rooms()
                         self.ready.set()
@@ -164,9 +147,9 @@ class PlumeClient:
                 log.exception("matrix.sync_crashed")
                 error = type(exc).__name__
             log.warning("matrix.sync_failed", error=error, retry_in_s=backoff)
-            await self._sleep(backoff)
+            await sleep_unless(self._stopping, backoff)
             backoff = min(backoff * 2, MAX_BACKOFF_S)
-        await self._finish_in_flight()
+        await self._runs.finish(STOP_GRACE_S)
 
     async def _sync_unless_stopped(self, since: str | None, full_state: bool):
         """One sync (a long poll of up to 10 s), or None as soon as ``stop()`` is called."""
@@ -182,24 +165,6 @@ class PlumeClient:
             return None
         return sync.result()
 
-    async def _finish_in_flight(self) -> None:
-        """On stop: let handlers finish for ``STOP_GRACE_S``, then cancel the rest. A cancelled
-        event is not handled, so the saved token stays before it and a restart replays it."""
-        running = [t for _, ts in self._batches for t in ts if not t.done()]
-        if running:
-            _done, late = await asyncio.wait(running, timeout=STOP_GRACE_S)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-            log.info("matrix.stopped", finished=len(running) - len(late), resumed_on_restart=len(late))
-        self._save_token()
-
-    async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
-
     async def _after_sync(self) -> None:
         """The E2EE housekeeping that nio's sync_forever would do."""
         nio = self.nio
@@ -210,69 +175,6 @@ class PlumeClient:
         if nio.should_claim_keys:
             await nio.keys_claim(nio.get_users_for_key_claiming())
         await nio.send_to_device_messages()
-
-    def _save_token(self) -> None:
-        """Save the newest token whose batch, and every batch before it, is fully handled. A
-        handler that gave up (bot stopping while the database is down) holds its batch back, so
-        a restart replays it. A database fault leaves the batches for the next call."""
-        handled = 0
-        for _token, tasks in self._batches:
-            if not all(_handled(t) for t in tasks):
-                break
-            handled += 1
-        if not handled:
-            return
-        try:
-            self.sync_tokens.save(self._batches[handled - 1][0])
-        except SQLAlchemyError as exc:
-            log.warning("matrix.token_not_saved", error=type(exc).__name__)
-            return
-        for _ in range(handled):
-            self._batches.popleft()
-
-    def _spawn(self, room_id: str, handle: Callable[[], Awaitable[None]]) -> asyncio.Task[bool]:
-        """Run ``handle()`` in its own task, after the room's earlier events and within the slots.
-
-        The task's result tells whether the event was dealt with: a handler that crashes is
-        logged and counts as handled; one that meets an unavailable database is run again
-        (handlers are idempotent by event id) until it succeeds, or gives up when the bot stops.
-        """
-        lock = self._room_locks.setdefault(room_id, asyncio.Lock())
-
-        async def guarded() -> bool:
-            metrics.EVENTS_QUEUED.inc()
-            queued = True
-            try:
-                async with lock, self._slots:
-                    metrics.EVENTS_QUEUED.dec()
-                    queued = False
-                    return await self._until_database_answers(room_id, handle)
-            finally:
-                if queued:
-                    metrics.EVENTS_QUEUED.dec()
-
-        task = asyncio.create_task(guarded())
-        task.add_done_callback(lambda _t: self._save_token())
-        return task
-
-    async def _until_database_answers(self, room_id: str, handle: Callable[[], Awaitable[None]]) -> bool:
-        delay = 1.0
-        while True:
-            try:
-                await handle()
-                return True
-            except _Resume:
-                return False
-            except OperationalError as exc:
-                if self._stopping.is_set():
-                    log.warning("handler.abandoned", room_id=room_id, error=type(exc).__name__)
-                    return False
-                log.warning("handler.database_unavailable", room_id=room_id, retry_in_s=delay)
-            except Exception:
-                log.exception("handler.crashed", room_id=room_id)
-                return True
-            await self._sleep(delay)
-            delay = min(delay * 2, MAX_BACKOFF_S)
 
     async def _dispatch(self, resp: SyncResponse, router: Router, since: str) -> list[asyncio.Task]:
         tasks = []
@@ -285,12 +187,12 @@ class PlumeClient:
                 if sender == self.user_id:
                     continue
                 if isinstance(event, MegolmEvent):
-                    tasks.append(self._spawn(
-                        room_id, lambda e=event: self._await_room_key(room_id, e, router)))
+                    tasks.append(self._runs.spawn(
+                        room_id, lambda r=room_id, e=event: self._await_room_key(r, e, router)))
                     continue
                 incoming = incoming_from_source(room_id, event.source)
                 if incoming is not None:
-                    tasks.append(self._spawn(room_id, lambda i=incoming: router.on_event(i)))
+                    tasks.append(self._runs.spawn(room_id, lambda i=incoming: router.on_event(i)))
         return tasks
 
     async def _backfill(self, room_id: str, token: str | None, since: str) -> list:
@@ -329,8 +231,8 @@ class PlumeClient:
                                                        event.sender))
                 return
             if self._stopping.is_set():
-                raise _Resume("stopping while waiting for a room key")
-            await self._sleep(1.0)
+                raise Resume("stopping while waiting for a room key")
+            await sleep_unless(self._stopping, 1.0)
 
     def _handle_invites(self, resp: SyncResponse, router: Router) -> list[asyncio.Task]:
         tasks = []
@@ -341,7 +243,7 @@ class PlumeClient:
             inviter = next((e.sender for e in info.invite_state
                             if isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
                             and e.membership == "invite"), "")
-            tasks.append(self._spawn(room_id, lambda r=room_id, i=inviter: router.on_invite(r, i)))
+            tasks.append(self._runs.spawn(room_id, lambda r=room_id, i=inviter: router.on_invite(r, i)))
         return tasks
 
     async def _join_configured_rooms(self) -> None:
@@ -486,7 +388,3 @@ class PlumeClient:
                 return None
         return (event.source or {}).get("content")
 
-
-def _handled(task: asyncio.Task[bool]) -> bool:
-    """Whether a handler task is over and dealt with its event (see ``PlumeClient._spawn``)."""
-    return task.done() and not task.cancelled() and task.exception() is None and task.result()

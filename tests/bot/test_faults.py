@@ -17,9 +17,10 @@ import pytest_asyncio
 import yaml
 from sqlmodel import func, select
 
+from common.clock import utc_now
 from harness.homeserver import EmbeddedSynapse
 from storage.db import Database
-from storage.models import Draft, Question, utcnow
+from storage.models import Draft, Question
 from tests.fixtures.db import TEST_AUDIT_KEY
 from tests.fixtures.llm import DUMMY_API_KEY, fake_llm_config
 from tests.fixtures.pg_cluster import throwaway_pg  # noqa: F401  (fixture)
@@ -84,7 +85,7 @@ async def test_homeserver_outage_every_question_answered_once(synapse, plume_fac
                                                           for e, rs in replies.items()}
     stored = counts_per_question(plume)
     assert all(stored[e] == (1, 1) for e in [before, *during, after]), stored
-    assert plume.bot.store.undelivered_drafts(utcnow()) == []
+    assert plume.bot.store.undelivered_drafts(utc_now()) == []
 
 
 @pytest.mark.postgres
