@@ -18,6 +18,7 @@ import yaml
 from sqlmodel import func, select
 
 from common.clock import utc_now
+from handlers.messages import agents as messages
 from harness.homeserver import EmbeddedSynapse
 from storage.db import Database
 from storage.models import Draft, Question
@@ -217,3 +218,53 @@ async def test_started_after_summary_time_posts_the_day_once(new_user, plume_fac
     summaries = [r for r in lead.records(lead_room) if notice(r) and r.body.startswith("Résumé Plume")]
     assert [s.event_id for s in summaries] == [first.event_id]
     assert plume.audit_kinds().count("summary.posted") == 1
+
+
+async def test_llm_down_every_agent_told_at_once_and_retry_works_after(plume_factory, agent_factory,
+                                                                       fake_llm):
+    """While the LLM answers only 529, each agent's question gets the French failure notice
+    with 🔄; once it is back, 🔄 drafts each question once."""
+    plume = await plume_factory()
+    agents = [await agent_factory("agent") for _ in range(3)]
+    rooms = [await open_dm(agent, plume) for agent in agents]
+    fake_llm.fail_next(529, times=1000)  # down until reset
+    pasted = [await agent.send_text(room, question(n))
+              for n, (agent, room) in enumerate(zip(agents, rooms))]
+    failures = []
+    for agent, room, event_id in zip(agents, rooms, pasted):
+        failed = await agent.wait_for(room, lambda r, e=event_id: notice(r) and r.reply_to == e)
+        assert "surchargé" in failed.body and "🔄" in failed.body
+        await agent.wait_for(room, lambda r, f=failed.event_id: r.related_event_id == f
+                             and r.reaction_key == messages.REGENERATE)
+        failures.append(failed)
+
+    fake_llm.reset()  # back
+    for agent, room, event_id, failed in zip(agents, rooms, pasted, failures):
+        await agent.react(room, failed.event_id, messages.REGENERATE)
+        draft = await agent.wait_for(room, lambda r, e=event_id: notice(r) and r.reply_to == e
+                                     and r.body.startswith("Brouillon"), timeout=90)
+        assert draft.body.startswith("Brouillon v1")
+    stored = counts_per_question(plume)
+    assert all(stored[e] == (1, 1) for e in pasted), stored
+
+
+async def test_new_agent_device_after_restart_gets_drafts(new_user, plume_factory, agent_factory):
+    """The agent's second device, logged in after the bot restarted from its saved sync token,
+    pastes in the same DM: the bot reads it (member list fetched, not assumed) and the draft is
+    readable on the new device (room keys shared with it)."""
+    user_id, password = await new_user("agent")
+    plume = await plume_factory()
+    first = await agent_factory(user_id=user_id, password=password)
+    room_id = await open_dm(first, plume)
+    await paste(first, room_id, question(1))
+
+    await plume.restart()
+    second = await agent_factory(user_id=user_id, password=password)
+    assert second.device_id != first.device_id
+    await second.wait_joined(room_id, plume.user_id)
+    event_id, draft = await paste(second, room_id, question(2))
+    assert draft.body.startswith("Brouillon v1")
+    # The first device still reads the bot's drafts too.
+    again = await first.wait_for(room_id, lambda r: notice(r) and r.reply_to == event_id
+                                 and r.body.startswith("Brouillon"))
+    assert again.event_id == draft.event_id
