@@ -47,7 +47,7 @@ from handlers.events import Incoming
 
 log = structlog.get_logger("plume.matrix")
 
-MAX_BACKOFF_S = 30.0  # longest wait between two sync (or database) attempts
+MAX_BACKOFF_S = 10.0  # longest wait between two sync attempts (an outage costs at most that much more)
 STOP_GRACE_S = 6.0  # on stop, how long handlers under way may finish (the rest resume on restart)
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
