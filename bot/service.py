@@ -154,7 +154,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
         raise
     redactor = redactor or await loading
     handlers_store = AsyncStore(store)
-    pending = PendingValues(redactor, client.fetch_content)
+    pending = PendingValues(redactor, client.fetch_content, handlers_store.revisions)
     questions = QuestionHandler(config=config, store=handlers_store, redactor=redactor,
                                 drafter=drafter, messenger=client, pending=pending,
                                 max_question_chars=config.redaction.max_question_chars)
