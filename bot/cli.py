@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -16,16 +18,37 @@ app = typer.Typer(help="Plume: drafting assistant for public agents on Tchap.", 
 audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
+_skip_teardown = False  # set once ``plume run`` has stopped cleanly: see main()
+
 ConfigOpt = typer.Option(..., "-c", "--config", help="Path to the YAML configuration.")
 OptionalConfigOpt = typer.Option(None, "-c", "--config", help="Path to the YAML configuration.")
+
+
+def _config_exit(message: str) -> typer.Exit:
+    typer.echo("Erreur de configuration : " + " ".join(message.split()), err=True)
+    return typer.Exit(1)
+
+
+@contextmanager
+def _config_errors():
+    """The command line's edge: a configuration problem found late (a spaCy model that is not
+    installed, a database that cannot be reached) exits 1 with one line, never a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except ConfigError as exc:
+        raise _config_exit(str(exc)) from None
+    except OperationalError as exc:
+        reason = (str(exc.orig or exc).strip().splitlines() or [""])[0]
+        raise _config_exit(f"storage.url: base de données injoignable ({reason})") from None
 
 
 def _load(path: Path) -> Config:
     try:
         return load_config(path)
     except ConfigError as exc:
-        typer.echo(f"Erreur de configuration : {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise _config_exit(str(exc)) from None
 
 
 @app.command()
@@ -33,8 +56,12 @@ def run(config: Path = ConfigOpt) -> None:
     """Run the bot until stopped."""
     from bot.service import run_bot
 
+    global _skip_teardown
     cfg = _load(config)
-    raise typer.Exit(asyncio.run(run_bot(cfg)))
+    with _config_errors():
+        code = asyncio.run(run_bot(cfg))
+    _skip_teardown = True
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -54,7 +81,8 @@ def redact(
     from redaction.streams import redact_jsonl, redact_plain
 
     cfg = _load(config).redaction if config else None
-    (redact_jsonl if jsonl else redact_plain)(sys.stdin, sys.stdout, cfg)
+    with _config_errors():
+        (redact_jsonl if jsonl else redact_plain)(sys.stdin, sys.stdout, cfg)
 
 
 @app.command("redact-eval")
@@ -63,7 +91,8 @@ def redact_eval(file: Path, config: Optional[Path] = OptionalConfigOpt) -> None:
     from redaction.evaluation import run_eval_command
 
     cfg = _load(config).redaction if config else None
-    run_eval_command(file, cfg)
+    with _config_errors():
+        run_eval_command(file, cfg)
 
 
 @audit_app.command("verify")
@@ -74,7 +103,10 @@ def audit_verify(
     """Check the whole hash chain; exit 1 with the first bad seq when it is broken."""
     from bot.cli_audit import verify_command
 
-    raise typer.Exit(verify_command(_load(config), witness))
+    cfg = _load(config)
+    with _config_errors():
+        code = verify_command(cfg, witness)
+    raise typer.Exit(code)
 
 
 @audit_app.command("export")
@@ -89,8 +121,11 @@ def audit_export(
     """Stream audit events to stdout."""
     from bot.cli_audit import export_command
 
-    raise typer.Exit(export_command(_load(config), since=since, until=until, kinds=kind or [],
-                                    actors=actor or [], fmt=fmt))
+    cfg = _load(config)
+    with _config_errors():
+        code = export_command(cfg, since=since, until=until, kinds=kind or [], actors=actor or [],
+                              fmt=fmt)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -104,4 +139,21 @@ def summary(
     """Compute (and optionally post) a team's daily summary."""
     from bot.cli_summary import summary_command
 
-    raise typer.Exit(summary_command(_load(config), date=date, team=team, fmt=fmt, post=post))
+    cfg = _load(config)
+    with _config_errors():
+        code = summary_command(cfg, date=date, team=team, fmt=fmt, post=post)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """The ``plume`` console script. Once ``plume run`` has stopped (database and Matrix store
+    closed, logs flushed) the process ends without the interpreter's teardown, which spends
+    seconds freeing the spaCy model's objects: a SIGTERM then stops the bot within 10 s."""
+    try:
+        app()
+    except SystemExit as exc:
+        if not _skip_teardown:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else 1)

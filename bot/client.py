@@ -16,9 +16,8 @@ import asyncio
 import io
 import os
 import time
-from collections import deque
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -40,12 +39,16 @@ from nio.api import Api
 
 from bot.config import MatrixConfig
 from bot.events import incoming_from_source
+from bot.handling import HandlerRuns, Resume, SyncTokens, sleep_unless
 from bot.session import login
+from handlers import metrics
 from handlers.base import SendError
 from handlers.events import Incoming
 
 log = structlog.get_logger("plume.matrix")
 
+MAX_BACKOFF_S = 10.0  # longest wait between two sync attempts (an outage costs at most that much more)
+STOP_GRACE_S = 6.0  # on stop, how long handlers under way may finish (the rest resume on restart)
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
@@ -60,14 +63,6 @@ class Router(Protocol):
     async def on_event(self, event: Incoming) -> None: ...
 
     async def on_undecryptable(self, event: Incoming) -> None: ...
-
-
-class SyncTokens(Protocol):
-    """Where the sync token lives between runs (the composition root backs it with the store)."""
-
-    def load(self) -> str | None: ...
-
-    def save(self, token: str) -> None: ...
 
 
 Trusts = Callable[[str], bool]  # user id -> may this user's devices receive the room keys?
@@ -94,12 +89,12 @@ class PlumeClient:
             config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True,
                                      max_limit_exceeded=5, max_timeouts=2, request_timeout=30),
         )
-        self._room_locks: dict[str, asyncio.Lock] = {}
-        self._slots = asyncio.Semaphore(matrix.max_concurrent_questions)
-        self._batches: deque[tuple[str, list[asyncio.Task]]] = deque()
         self._invites_seen: set[str] = set()
         self._stopping = asyncio.Event()
+        self._runs = HandlerRuns(slots=matrix.max_concurrent_questions, sync_tokens=sync_tokens,
+                                 stopping=self._stopping)
         self.ready = asyncio.Event()
+        self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
     # -- session -----------------------------------------------------------------------------
 
@@ -112,9 +107,7 @@ class PlumeClient:
 
     async def close(self) -> None:
         self._stopping.set()
-        for _, tasks in list(self._batches):
-            for task in tasks:
-                task.cancel()
+        self._runs.cancel()
         await self.nio.close()
 
     def stop(self) -> None:
@@ -123,42 +116,54 @@ class PlumeClient:
     # -- sync loop ---------------------------------------------------------------------------
 
     async def run(self, router: Router) -> None:
-        """Sync until ``stop()``; survives homeserver outages with capped exponential backoff."""
+        """Sync until ``stop()``. A homeserver outage, a protocol error or an unavailable database
+        is retried with capped exponential backoff; the token only moves past handled events."""
         since = self.sync_tokens.load()
         first_start = since is None
         full_state = True  # nio keeps no room state across restarts
         backoff = 1.0
         while not self._stopping.is_set():
             try:
-                resp = await self.nio.sync(timeout=0 if full_state else 10_000,
-                                           sync_filter=SYNC_FILTER, since=since,
-                                           full_state=full_state)
-            except (ClientConnectionError, asyncio.TimeoutError, TimeoutError):
-                resp = None
-            if not isinstance(resp, SyncResponse):
-                log.warning("matrix.sync_failed", retry_in_s=backoff)
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 60)
-                continue
-            backoff = 1.0
-            await self._after_sync()
-            tasks = [] if first_start else await self._dispatch(resp, router, since)
-            tasks += self._handle_invites(resp, router)
-            self._batches.append((resp.next_batch, tasks))
-            self._save_token()
-            since, full_state, first_start = resp.next_batch, False, False
-            if not self.ready.is_set():
-                await self._join_configured_rooms()
-                self.ready.set()
-                log.info("matrix.ready")
-        await asyncio.gather(*(t for _, ts in self._batches for t in ts), return_exceptions=True)
-        self._save_token()
+                resp = await self._sync_unless_stopped(since, full_state)
+                if resp is None:
+                    break
+                if isinstance(resp, SyncResponse):
+                    self.last_sync = time.monotonic()
+                    await self._after_sync()
+                    tasks = [] if first_start else await self._dispatch(resp, router, since)
+                    tasks += self._handle_invites(resp, router)
+                    self._runs.add_batch(resp.next_batch, tasks)
+                    since, full_state, first_start = resp.next_batch, False, False
+                    if not self.ready.is_set():
+                        await self._join_configured_rooms()
+                        self.ready.set()
+                        log.info("matrix.ready")
+                    backoff = 1.0
+                    continue
+                error = type(resp).__name__
+            except (ClientConnectionError, TimeoutError) as exc:
+                error = type(exc).__name__
+            except Exception as exc:  # nio or database fault: keep the bot alive, retry
+                log.exception("matrix.sync_crashed")
+                error = type(exc).__name__
+            log.warning("matrix.sync_failed", error=error, retry_in_s=backoff)
+            await sleep_unless(self._stopping, backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+        await self._runs.finish(STOP_GRACE_S)
 
-    async def _sleep(self, seconds: float) -> None:
-        try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
-        except asyncio.TimeoutError:
-            pass
+    async def _sync_unless_stopped(self, since: str | None, full_state: bool):
+        """One sync (a long poll of up to 10 s), or None as soon as ``stop()`` is called."""
+        sync = asyncio.ensure_future(self.nio.sync(
+            timeout=0 if full_state else 10_000, sync_filter=SYNC_FILTER, since=since,
+            full_state=full_state))
+        stopped = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait((sync, stopped), return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not sync.done():
+            sync.cancel()
+            await asyncio.gather(sync, return_exceptions=True)
+            return None
+        return sync.result()
 
     async def _after_sync(self) -> None:
         """The E2EE housekeeping that nio's sync_forever would do."""
@@ -171,28 +176,6 @@ class PlumeClient:
             await nio.keys_claim(nio.get_users_for_key_claiming())
         await nio.send_to_device_messages()
 
-    def _save_token(self) -> None:
-        """Save the newest token whose batch, and every batch before it, is fully handled."""
-        token = None
-        while self._batches and all(t.done() for t in self._batches[0][1]):
-            token = self._batches.popleft()[0]
-        if token:
-            self.sync_tokens.save(token)
-
-    def _spawn(self, room_id: str, coro: Awaitable[None]) -> asyncio.Task:
-        lock = self._room_locks.setdefault(room_id, asyncio.Lock())
-
-        async def guarded() -> None:
-            async with lock, self._slots:
-                try:
-                    await coro
-                except Exception:
-                    log.exception("handler.crashed", room_id=room_id)
-
-        task = asyncio.create_task(guarded())
-        task.add_done_callback(lambda _t: self._save_token())
-        return task
-
     async def _dispatch(self, resp: SyncResponse, router: Router, since: str) -> list[asyncio.Task]:
         tasks = []
         for room_id, info in resp.rooms.join.items():
@@ -204,11 +187,12 @@ class PlumeClient:
                 if sender == self.user_id:
                     continue
                 if isinstance(event, MegolmEvent):
-                    tasks.append(self._spawn(room_id, self._await_room_key(room_id, event, router)))
+                    tasks.append(self._runs.spawn(
+                        room_id, lambda r=room_id, e=event: self._await_room_key(r, e, router)))
                     continue
                 incoming = incoming_from_source(room_id, event.source)
                 if incoming is not None:
-                    tasks.append(self._spawn(room_id, router.on_event(incoming)))
+                    tasks.append(self._runs.spawn(room_id, lambda i=incoming: router.on_event(i)))
         return tasks
 
     async def _backfill(self, room_id: str, token: str | None, since: str) -> list:
@@ -242,10 +226,13 @@ class PlumeClient:
                     await router.on_event(incoming)
                 return
             if time.monotonic() >= deadline:
+                metrics.DECRYPTION_FAILURES.inc()
                 await router.on_undecryptable(Incoming("undecryptable", room_id, event.event_id,
                                                        event.sender))
                 return
-            await self._sleep(1.0)
+            if self._stopping.is_set():
+                raise Resume("stopping while waiting for a room key")
+            await sleep_unless(self._stopping, 1.0)
 
     def _handle_invites(self, resp: SyncResponse, router: Router) -> list[asyncio.Task]:
         tasks = []
@@ -256,7 +243,7 @@ class PlumeClient:
             inviter = next((e.sender for e in info.invite_state
                             if isinstance(e, InviteMemberEvent) and e.state_key == self.user_id
                             and e.membership == "invite"), "")
-            tasks.append(self._spawn(room_id, router.on_invite(room_id, inviter)))
+            tasks.append(self._runs.spawn(room_id, lambda r=room_id, i=inviter: router.on_invite(r, i)))
         return tasks
 
     async def _join_configured_rooms(self) -> None:
@@ -278,6 +265,10 @@ class PlumeClient:
             await asyncio.sleep(0.1)
         await self.nio.joined_members(room_id)
         return True
+
+    def has_room(self, room_id: str) -> bool:
+        """Whether the bot is joined to ``room_id`` and its state has arrived through sync."""
+        return room_id in self.nio.rooms
 
     async def leave(self, room_id: str) -> None:
         await self.nio.room_leave(room_id)
@@ -329,6 +320,8 @@ class PlumeClient:
                 continue
             if isinstance(resp, RoomSendResponse):
                 return resp.event_id
+            if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
+                metrics.RATE_LIMITED.labels("matrix").inc()
             log.warning("matrix.send_refused", room_id=room_id, status=getattr(resp, "status_code", None))
             await asyncio.sleep(1)
         raise SendError(f"could not send to {room_id}")

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import yaml
+from typing import Literal
+
 from pydantic import Field, ValidationError
 
 from common.config import ConfigError, Section, secret
@@ -22,9 +24,9 @@ from handlers.config import (AccessConfig, SecurityConfig, SummaryConfig, TeamCo
 from redaction.config import RedactionConfig
 from storage.config import StorageConfig
 
-__all__ = ["AccessConfig", "Config", "ConfigError", "LLMConfig", "MatrixConfig", "RedactionConfig",
-           "SecurityConfig", "StorageConfig", "SummaryConfig", "TeamConfig", "load_config",
-           "parse_config", "secret"]
+__all__ = ["AccessConfig", "Config", "ConfigError", "LLMConfig", "LoggingConfig", "MatrixConfig",
+           "MetricsConfig", "RedactionConfig", "SecurityConfig", "StorageConfig", "SummaryConfig",
+           "TeamConfig", "load_config", "parse_config", "secret"]
 
 
 class MatrixConfig(Section):
@@ -34,6 +36,20 @@ class MatrixConfig(Section):
     store_path: Path = Path("./data/store")
     max_concurrent_questions: int = Field(default=4, ge=1, le=64)
     undecryptable_wait_s: float = Field(default=30.0, ge=0)
+
+
+class LoggingConfig(Section):
+    format: Literal["console", "json"] = "console"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class MetricsConfig(Section):
+    """The local operations endpoint (``/metrics``, ``/health``); off while ``port`` is None.
+    Port 0 lets the OS pick a free port (tests)."""
+
+    port: int | None = Field(default=None, ge=0, le=65535)
+    host: str = "127.0.0.1"
+    health_max_sync_age_s: float = Field(default=90, gt=0)
 
 
 class Config(Section):
@@ -48,6 +64,8 @@ class Config(Section):
     summary: SummaryConfig = SummaryConfig()
     security: SecurityConfig = SecurityConfig()
     validated_answers: ValidatedAnswersConfig = ValidatedAnswersConfig()
+    logging: LoggingConfig = LoggingConfig()
+    metrics: MetricsConfig = MetricsConfig()
 
     def team_of(self, user_id: str) -> TeamConfig | None:
         """The first team listing ``user_id`` as an agent, or None."""
@@ -63,14 +81,19 @@ class Config(Section):
         return rooms + ([self.security.room] if self.security.room else [])
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def parse_config(data: dict) -> Config:
-    """Validate a parsed YAML mapping. Raises ConfigError naming the first bad field."""
+    """Validate a parsed YAML mapping. Raises ConfigError naming the first bad field, one line."""
     try:
         return Config.model_validate(data or {})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise ConfigError(f"{field}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(_one_line(f"{field}: {message}")) from None
 
 
 def load_config(path: str | os.PathLike) -> Config:
@@ -80,7 +103,10 @@ def load_config(path: str | os.PathLike) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ConfigError(_one_line(f"{path}: invalid YAML{where}: {problem}")) from None
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping")
     return parse_config(data)

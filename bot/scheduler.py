@@ -96,12 +96,15 @@ def schedule_summaries(scheduler: AsyncIOScheduler, *, config: Config, summaries
     return jobs
 
 
-async def catch_up_summaries(now: datetime, *, config: Config,
-                             summaries: SummaryHandler) -> list[tuple[str, date]]:
-    """At start-up: post each team's summary whose run (yesterday or today) was missed less than
+async def catch_up_summaries(now: datetime, *, config: Config, summaries: SummaryHandler,
+                             room_known: Callable[[str], bool] | None = None,
+                             ) -> list[tuple[str, date]]:
+    """Post each team's summary whose run (yesterday or today) was missed less than
     ``summary.catch_up_hours`` before ``now`` and was not sent. Returns (team, day) posted.
 
-    A team whose post fails is logged and skipped; the others still go out.
+    Run at start-up and then periodically, so it is idempotent (the (team, day) claim). A team
+    whose lead room is not yet known to the client (``room_known`` false: the bot is still
+    joining it) is left for a later run; a team whose post fails is logged and skipped.
     """
     tz = ZoneInfo(config.summary.timezone)
     window = timedelta(hours=config.summary.catch_up_hours)
@@ -112,6 +115,9 @@ async def catch_up_summaries(now: datetime, *, config: Config,
         if fire is None or not (fire <= now < fire + window):
             continue
         for team in config.teams:
+            if team.lead_room and room_known is not None and not room_known(team.lead_room):
+                log.info("summary.waiting_for_room", team=team.name, day=day.isoformat())
+                continue
             try:
                 if await summaries.post_daily(team, day, now=now):
                     posted.append((team.name, day))

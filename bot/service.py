@@ -19,6 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.client import PlumeClient
 from bot.config import Config, ConfigError
 from bot.logging import configure_logging
+from bot.metrics import OpsServer
 from bot.router import EventRouter
 from bot.scheduler import catch_up_summaries, make_scheduler, schedule_daily, schedule_summaries
 from bot.session import check_credentials
@@ -45,6 +46,7 @@ log = structlog.get_logger("plume.service")
 PURGE_TIME = "03:30"  # daily retention purge, local time
 REDELIVER_EVERY_S = 30  # how often drafts the homeserver refused are posted again
 POST_REQUESTS_EVERY_S = 5  # how often summaries asked for with `plume summary --post` are posted
+CATCH_UP_EVERY_S = 30  # how often a missed summary waits for its lead room to be joined
 SYNC_TOKEN_KEY = "sync_token"  # bot_state key of the sync token saved after handling
 
 
@@ -74,15 +76,24 @@ class Bot:
     drafter: Drafter
     summaries: SummaryHandler
     security: SecurityHandler
+    ops: OpsServer | None = None  # /metrics and /health, while running with metrics.port set
 
     async def run(self) -> None:
-        scheduler = self._start_scheduler()
-        catch_up = asyncio.create_task(self._catch_up())
+        scheduler = catch_up = None
         try:
+            if self.config.metrics.port is not None:
+                self.ops = OpsServer(self.config.metrics, self.db, lambda: self.client.last_sync)
+                await self.ops.start()
+            scheduler = self._start_scheduler()
+            catch_up = asyncio.create_task(self._catch_up())
             await self.client.run(self.router)
         finally:
-            catch_up.cancel()
-            scheduler.shutdown(wait=False)
+            if catch_up is not None:
+                catch_up.cancel()
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if self.ops is not None:
+                await self.ops.stop()
             await self.client.close()
             await self.drafter.aclose()
 
@@ -101,12 +112,21 @@ class Bot:
                           id="drafts:redeliver")
         scheduler.add_job(self.summaries.post_requested, "interval", seconds=POST_REQUESTS_EVERY_S,
                           id="summaries:requested")
+        scheduler.add_job(self._catch_up_when_ready, "interval", seconds=CATCH_UP_EVERY_S,
+                          id="summaries:catch_up")
         return scheduler
 
     async def _catch_up(self) -> None:
         """Summaries missed while the bot was down, once the first sync knows the rooms."""
         await self.client.ready.wait()
-        await catch_up_summaries(utc_now(), config=self.config, summaries=self.summaries)
+        await self._catch_up_when_ready()
+
+    async def _catch_up_when_ready(self) -> None:
+        """Missed summaries whose lead room the client knows (joined and synced); the others
+        wait for the next run, every CATCH_UP_EVERY_S, within ``summary.catch_up_hours``."""
+        if self.client.ready.is_set():
+            await catch_up_summaries(utc_now(), config=self.config, summaries=self.summaries,
+                                     room_known=self.client.has_room)
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
@@ -162,7 +182,7 @@ def startup_error(exc: Exception) -> str:
 
 async def run_bot(config: Config) -> int:
     """``plume run``: run until SIGINT/SIGTERM. Returns the process exit code."""
-    configure_logging()
+    configure_logging(config.logging)
     try:
         bot = await build_bot(config)
     except (AuditKeyMissing, ConfigError, RuntimeError, ValueError) as exc:
@@ -172,5 +192,8 @@ async def run_bot(config: Config) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, bot.client.stop)
-    await bot.run()
+    try:
+        await bot.run()
+    finally:
+        bot.db.dispose()
     return 0

@@ -1,14 +1,16 @@
 """Drafting contract: what handlers get from an LLM backend.
 
-    DraftResult(text, backend, model, latency_ms, notes=(), template=None)
+    DraftResult(text, backend, model, latency_ms, notes=(), template=None, statuses=())
         ``text`` is in placeholder form (the LLM only ever sees redacted text); ``notes`` are
         DRAFT_NOTES kinds the handlers tell the agent about (``truncated``: the output limit was
         hit; ``offline``: a réponse type, titled ``template``; ``instruction_ignored``).
         ``latency_ms`` is the wall time of the whole call, retries included.
+        ``statuses``: the HTTP status of each attempt (None: no response); empty offline.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
                                auth | bad_request (handlers.messages.agents says it in French);
                                ``.retryable`` tells whether trying again later may succeed.
-                               ``detail`` holds status codes and counts only, never text.
+                               ``detail`` holds status codes and counts only, never text;
+                               ``.statuses`` as in DraftResult.
     Drafter (protocol):  .backend: str, .model: str,
         async draft(redacted_question, *, instruction=None, previous=None, tone=None,
                     example=None) -> DraftResult
@@ -45,6 +47,7 @@ class DraftResult:
     latency_ms: int
     notes: tuple[str, ...] = ()
     template: str | None = None
+    statuses: tuple[int | None, ...] = ()
 
 
 class DraftError(Exception):
@@ -54,6 +57,7 @@ class DraftError(Exception):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
         self.detail = detail
+        self.statuses: tuple[int | None, ...] = ()
 
     @property
     def retryable(self) -> bool:

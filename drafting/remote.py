@@ -117,6 +117,7 @@ class _RemoteDrafter:
                 raise DraftError("server", "empty completion")
         except (DraftError, TimeoutError, self._sdk.APIError) as exc:
             error = self._draft_error(exc, statuses)
+            error.statuses = tuple(statuses)
             log.warning("llm.failed", backend=self.backend, model=self.model, kind=error.kind,
                         detail=error.detail, statuses=list(statuses), latency_ms=_ms_since(start))
             raise error from None
@@ -127,7 +128,8 @@ class _RemoteDrafter:
                  attempts=len(statuses), question_chars=len(redacted_question),
                  draft_chars=len(text), regeneration=previous is not None, truncated=truncated)
         return DraftResult(text=text.strip(), backend=self.backend, model=self.model,
-                           latency_ms=latency_ms, notes=("truncated",) if truncated else ())
+                           latency_ms=latency_ms, notes=("truncated",) if truncated else (),
+                           statuses=tuple(statuses))
 
     def _draft_error(self, exc: Exception, statuses: list[int | None]) -> DraftError:
         """The DraftError for a failed call: codes and counts only, never the SDK's message."""

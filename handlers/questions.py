@@ -15,6 +15,7 @@ import structlog
 
 from common.clock import utc_now
 from drafting import DraftError, Drafter
+from handlers import metrics
 from handlers.base import Messenger, SendError
 from handlers.config import HandlersConfig
 from handlers.events import Incoming
@@ -53,7 +54,8 @@ class QuestionHandler:
                 msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
-        redaction = await asyncio.to_thread(self.redactor.redact, text)
+        with metrics.REDACTION_LATENCY.time():
+            redaction = await asyncio.to_thread(self.redactor.redact, text)
         leaks = self.redactor.leaks(redaction.text)
         counts = redaction.counts()
         question = existing or await self.store.open_question(
@@ -62,8 +64,11 @@ class QuestionHandler:
             redacted_text=redaction.text, entity_counts=counts, blocked_types=leaks or None)
         if question is None:
             return
+        if existing is None:
+            metrics.QUESTIONS.inc()
         log.info("question.redacted", question_id=question.id, entities=counts, blocked=bool(leaks))
         if leaks:
+            metrics.DRAFTS.labels("blocked").inc()
             await self.messenger.send_notice(event.room_id, *notice(messages.leak_message(leaks)),
                                              reply_to=event.event_id)
             return
@@ -113,10 +118,14 @@ class QuestionHandler:
         example = await self._example(question, previous)
         await self.messenger.set_typing(question.room_id, True)
         try:
-            result = await self.drafter.draft(question.redacted_text, instruction=instruction,
-                                              previous=previous.text if previous else None,
-                                              tone=tone, example=example.text if example else None)
+            with metrics.LLM_IN_FLIGHT.track_inprogress(), metrics.LLM_LATENCY.time():
+                result = await self.drafter.draft(
+                    question.redacted_text, instruction=instruction,
+                    previous=previous.text if previous else None,
+                    tone=tone, example=example.text if example else None)
         except DraftError as exc:
+            _count_slow_downs(exc.statuses)
+            metrics.DRAFTS.labels("failed").inc()
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
             await self.store.draft_failed(question, kind=exc.kind, actor=actor)
             event_id = await self.messenger.send_notice(
@@ -127,6 +136,8 @@ class QuestionHandler:
             return
         finally:
             await self.messenger.set_typing(question.room_id, False)
+        _count_slow_downs(result.statuses)
+        metrics.DRAFTS.labels("generated").inc()
         known = mapping or {}
         # What is stored is placeholder form, even if the model wrote a personal value itself.
         stored = (await self.pending.redact(question, result.text)).text
@@ -177,6 +188,7 @@ class QuestionHandler:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
         except SendError:
+            metrics.DRAFTS.labels("undelivered").inc()
             log.warning("draft.undelivered", question_id=question.id, version=draft.version)
             return
         await self.store.set_draft_event(draft, event_id)
@@ -190,3 +202,9 @@ class QuestionHandler:
             mapping = await self.pending.mapping_for(ref.question)
             await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
                              None, mapping)
+
+
+def _count_slow_downs(statuses: tuple[int | None, ...]) -> None:
+    slow_downs = sum(1 for s in statuses if s in metrics.LLM_SLOW_DOWN_STATUSES)
+    if slow_downs:
+        metrics.RATE_LIMITED.labels("llm").inc(slow_downs)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from presidio_analyzer import EntityRecognizer
 
+from redaction.entity_types import ALL_ENTITIES
+
 from redaction.recognizers.credit_card import FrCreditCardRecognizer
 from redaction.recognizers.date_of_birth import FrDateOfBirthRecognizer
 from redaction.recognizers.date_time import FrDateTimeRecognizer
@@ -36,6 +38,7 @@ from redaction.recognizers.phone import FrPhoneRecognizer
 from redaction.recognizers.social_handle import FrSocialHandleRecognizer
 from redaction.recognizers.url import FrUrlRecognizer
 
+# Keys: exactly redaction.entity_types.ALL_ENTITIES, in that order (tests/test_config.py checks).
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "PERSON": FrPersonRecognizer,
     "EMAIL_ADDRESS": FrEmailRecognizer,
@@ -64,7 +67,8 @@ MORE_RECOGNIZERS: dict[str, tuple[type[EntityRecognizer], ...]] = {
     "PERSON": (FrPersonRecordRecognizer, FrSocialHandleRecognizer),
 }
 _WITH_LEXICON = (FrPersonRecognizer, FrPersonRecordRecognizer, FrPersonModelRecognizer)
-ALL_ENTITIES = tuple(RECOGNIZERS)
+__all__ = ["ALL_ENTITIES", "CERTAIN_ENTITIES", "DEFAULT_ENTITIES", "GUARDED_ENTITIES", "RECOGNIZERS",
+           "build_recognizers"]
 DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
 
 # Identifiers whose presence after redaction blocks sending (checksum-valid, e-mail, phone).
