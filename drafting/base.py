@@ -5,7 +5,8 @@
         optional French line shown to the agent (e.g. that the offline backend drafted it).
         ``latency_ms`` is the wall time of the whole call, retries included.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
-                               auth | bad_request ; ``.user_message`` is the French text for the agent;
+                               auth | bad_request | unavailable (the circuit breaker of
+                               drafting.limits fails calls fast while the service is down) ; ``.user_message`` is the French text for the agent;
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text.
     Drafter (protocol):  .backend: str, .model: str,
@@ -27,7 +28,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from bot.config import LLMConfig
 
-DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request")
+DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request",
+                     "unavailable")
 
 _USER_MESSAGES = {
     "timeout": "Le service de rédaction n'a pas répondu à temps.",
@@ -38,8 +40,10 @@ _USER_MESSAGES = {
     "auth": "Plume n'est pas autorisé à utiliser le service de rédaction (clé d'accès refusée) : "
             "prévenez l'administrateur de Plume.",
     "bad_request": "Le service de rédaction a refusé la demande (question trop longue ou format non accepté).",
+    "unavailable": "Le service de rédaction est indisponible en ce moment (plusieurs échecs de suite) : "
+                   "réessayez dans quelques minutes.",
 }
-_RETRYABLE = frozenset({"timeout", "rate_limited", "overloaded", "server", "connection"})
+_RETRYABLE = frozenset({"timeout", "rate_limited", "overloaded", "server", "connection", "unavailable"})
 
 
 @dataclass(frozen=True)
