@@ -10,13 +10,15 @@ address), K scripted agents in encrypted DMs with it, and the LLM imitated at th
 
 Measured (times are the homeserver's ``origin_server_ts`` of the pasted question and of the
 draft that replies to it, so the agents' own work is not counted):
-- ``t_single``: one agent alone (median of ``--singles`` runs), the baseline of the ratio;
+- ``t_single``: one agent alone (median of ``--singles`` runs after an untimed warm-up
+  question), the baseline of the ratio;
 - per agent latency p50/p95, ``t_all`` (first paste to last draft) and ``t_all / t_single``;
 - LLM calls in flight at most, counted at the fake LLM server;
 - the bot's overhead per draft: latency minus the time the fake LLM spent on that question's
   call, split into before the call (redaction, queueing) and after it (storing, sending);
 - the bot's peak RSS (``VmHWM`` of its process).
-Checks: every question gets exactly one draft (none lost, none duplicated, one LLM call each),
+Checks: every question gets exactly one draft with its buttons (none lost, none duplicated, one
+LLM call each),
 each draft shows its own agent's synthetic name and phone and no other agent's values, and no
 agent's values reached the LLM. Exit status 1 when a check fails or the run times out.
 
@@ -35,6 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 from bot import agent as agent_module  # noqa: E402
 from bot.agent import AgentClient  # noqa: E402
 from bot.homeserver import EmbeddedSynapse  # noqa: E402
+from handlers.messages import DRAFT_BUTTONS  # noqa: E402
 from tests.fake_llm import FakeLLMServer  # noqa: E402
 
 MAX_AGENTS = 500
@@ -115,6 +119,7 @@ class Outcome:
     question_ts: int  # ms, homeserver clock
     draft_ts: int | None = None
     draft_body: str = ""
+    draft_event_id: str | None = None
 
     @property
     def latency_s(self) -> float:
@@ -146,6 +151,20 @@ class BotProcess:
             return None
         found = re.search(r"VmHWM:\s+(\d+) kB", status)
         return int(found.group(1)) / 1024 if found else None
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    async def settle(self, idle_share: float = 0.05, timeout: float = 60.0) -> None:
+        """Wait until the bot uses less than ``idle_share`` of a CPU over one second (it has
+        handled the set-up's room keys and welcomes), at most ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            before = self.cpu_seconds()
+            await asyncio.sleep(1.0)
+            if self.cpu_seconds() - before < idle_share:
+                return
 
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join((self.workdir / "bot.log").read_text(errors="replace").splitlines()[-lines:])
@@ -182,7 +201,7 @@ async def paste(agent: AgentClient, room_id: str, who: Persona, timeout: float) 
         draft = await agent.wait_for(room_id, is_reply_to(event_id), timeout=timeout)
     except TimeoutError:
         return outcome
-    outcome.draft_ts, outcome.draft_body = draft.ts, draft.body or ""
+    outcome.draft_ts, outcome.draft_body, outcome.draft_event_id = draft.ts, draft.body or "", draft.event_id
     return outcome
 
 
@@ -220,7 +239,7 @@ async def open_dms(agents: list[AgentClient], bot_id: str) -> list[str]:
 
 
 def check(outcomes: list[Outcome], people: list[Persona], llm: TimedLLM, since: float,
-          extra_notices: int) -> list[str]:
+          extra_notices: int, no_buttons: int) -> list[str]:
     """Problems found: lost, duplicated, mixed-up drafts, values that reached the LLM."""
     problems = []
     lost = [o.persona.marker for o in outcomes if o.draft_ts is None]
@@ -228,6 +247,8 @@ def check(outcomes: list[Outcome], people: list[Persona], llm: TimedLLM, since: 
         problems.append(f"{len(lost)} question(s) without a draft: {', '.join(lost[:10])}")
     if extra_notices:
         problems.append(f"{extra_notices} extra notice(s) replying to a pasted question (duplicates)")
+    if no_buttons:
+        problems.append(f"{no_buttons} draft(s) without their {len(DRAFT_BUTTONS)} buttons")
     per_agent = [i for i, start, _ in llm.calls if i is not None and start >= since]
     repeated = sorted({i for i in per_agent if per_agent.count(i) > 1})
     if repeated:
@@ -249,19 +270,23 @@ def check(outcomes: list[Outcome], people: list[Persona], llm: TimedLLM, since: 
     return problems
 
 
-async def count_extra_notices(agents: list[AgentClient], rooms: list[str],
-                              outcomes: list[Outcome]) -> int:
-    """Notices replying to a pasted question beyond its one draft (read after a settle time)."""
-    questions = set()
+def read_rooms(agents: list[AgentClient], rooms: list[str],
+               outcomes: list[Outcome]) -> tuple[int, int]:
+    """(notices replying to a pasted question beyond its one draft, drafts lacking one of their
+    buttons), read after a settle time."""
+    drafts = {o.draft_event_id for o in outcomes if o.draft_event_id}
+    extra = missing = 0
     for agent, room_id in zip(agents, rooms):
-        questions |= {r.event_id for r in agent.records(room_id) if r.sender == agent.user_id
-                      and r.msgtype == "m.text"}
-    replies: dict[str, int] = {}
-    for agent, room_id in zip(agents, rooms):
-        for r in agent.records(room_id):
-            if r.msgtype == "m.notice" and r.reply_to in questions:
-                replies[r.reply_to] = replies.get(r.reply_to, 0) + 1
-    return sum(n - 1 for n in replies.values() if n > 1)
+        records = agent.records(room_id)
+        questions = {r.event_id for r in records if r.sender == agent.user_id and r.msgtype == "m.text"}
+        replies = Counter(r.reply_to for r in records if r.msgtype == "m.notice" and r.reply_to in questions)
+        extra += sum(n - 1 for n in replies.values())
+        buttons = defaultdict(set)
+        for r in records:
+            if r.reaction_key in DRAFT_BUTTONS:
+                buttons[r.related_event_id].add(r.reaction_key)
+        missing += sum(1 for r in records if r.event_id in drafts and buttons[r.event_id] != set(DRAFT_BUTTONS))
+    return extra, missing
 
 
 def llm_seconds(llm: TimedLLM, index: int, since: float) -> tuple[float, float, float]:
@@ -277,7 +302,7 @@ async def run(args: argparse.Namespace) -> int:
         workdir = Path(tmp)
         hs = EmbeddedSynapse(workdir / "synapse")
         llm = TimedLLM(args.delay).start_in_thread()
-        bot = None
+        plume = None
         agents: list[AgentClient] = []
         try:
             await hs.start()
@@ -294,8 +319,8 @@ async def run(args: argparse.Namespace) -> int:
                 config[section] = {**config.get(section, {}), **values}
             env = {**os.environ, "PLUME_MATRIX_PASSWORD": bot_password,
                    "PLUME_AUDIT_KEY": secrets.token_hex(32), "ANTHROPIC_API_KEY": "sk-bench-dummy"}
-            bot = BotProcess(config, workdir, env)
-            await bot.start()
+            plume = BotProcess(config, workdir, env)
+            await plume.start()
 
             gate = asyncio.Semaphore(10)
 
@@ -307,9 +332,13 @@ async def run(args: argparse.Namespace) -> int:
 
             agents = list(await asyncio.gather(*(new_agent(i) for i in range(args.k))))
             rooms = await open_dms(agents, bot_id)
+            await plume.settle()
             print(f"setup     {args.k} agents in encrypted DMs with the bot; LLM delay {args.delay:g} s; "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU")
 
+            # One untimed question first: the bot's first LLM call pays one-time imports.
+            if (await paste(agents[0], rooms[0], people[0], timeout=args.timeout)).draft_ts is None:
+                raise TimeoutError("warm-up paste: no draft")
             singles = []
             for n in range(args.singles):
                 i = n % args.k
@@ -327,27 +356,26 @@ async def run(args: argparse.Namespace) -> int:
             outcomes = await asyncio.gather(*(paste(a, r, p, timeout=args.timeout)
                                               for a, r, p in zip(agents, rooms, people)))
             await asyncio.sleep(args.settle)
-            extra = await count_extra_notices(agents, rooms, outcomes)
-            problems = check(outcomes, people, llm, since, extra)
-            peak_rss = bot.peak_rss_mib()
+            problems = check(outcomes, people, llm, since, *read_rooms(agents, rooms, outcomes))
+            peak_rss = plume.peak_rss_mib()
 
             done = [o for o in outcomes if o.draft_ts is not None]
             report(args, t_single, single_overhead, done, llm, since, peak_rss)
             for problem in problems:
                 print(f"FAIL      {problem}")
             if not problems:
-                print(f"checks    {args.k} drafts, none lost or duplicated, each with its own "
-                      "agent's values only; no value reached the LLM")
+                print(f"checks    {args.k} drafts with their buttons, none lost or duplicated, each "
+                      "with its own agent's values only; no value reached the LLM")
             return 1 if problems else 0
         except BaseException:
-            if bot is not None:
-                print("--- bot log (tail) ---\n" + bot.log_tail(), file=sys.stderr)
+            if plume is not None:
+                print("--- bot log (tail) ---\n" + plume.log_tail(), file=sys.stderr)
             raise
         finally:
             for agent in agents:
                 await agent.close()
-            if bot is not None:
-                await bot.stop()
+            if plume is not None:
+                await plume.stop()
             llm.stop_thread()
             await hs.stop()
 

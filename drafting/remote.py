@@ -28,6 +28,9 @@ from drafting.prompts import SYSTEM_PROMPT, build_messages
 log = structlog.get_logger(__name__)
 
 TRUNCATED_NOTICE = "Brouillon tronqué : la longueur maximale de réponse a été atteinte."
+# Both SDKs send ``max_tokens``; a server that ignores it is cut at this many characters per
+# token (French runs near 4 per token; 6 never cuts an answer that kept to the limit).
+MAX_CHARS_PER_TOKEN = 6
 
 # The SDKs log full request bodies (the question) at DEBUG level: keep them at INFO at most.
 _SDK_LOGGERS = ("anthropic", "openai", "httpx", "httpx2", "httpcore")
@@ -126,6 +129,8 @@ class _RemoteDrafter:
         try:
             async with asyncio.timeout(self._deadline_s):
                 text, truncated = await self._complete(messages)
+            if len(text) > self._max_tokens * MAX_CHARS_PER_TOKEN:
+                text, truncated = text[:self._max_tokens * MAX_CHARS_PER_TOKEN], True
             if not text.strip():
                 raise DraftError("server", "empty completion")
         except (DraftError, TimeoutError, self._sdk.APIError) as exc:

@@ -1,5 +1,6 @@
-"""The adaptive LLM concurrency limit and the circuit breaker (drafting.limits), through the real
-SDK code paths against the fake LLM HTTP server. Time is a fake clock where cool-downs matter."""
+"""The adaptive LLM concurrency limit and the circuit breaker (drafting.limits), and the bound on
+an answer's length, through the real SDK code paths against the fake LLM HTTP server. Time is a
+fake clock where cool-downs matter."""
 
 from __future__ import annotations
 
@@ -231,3 +232,14 @@ async def test_answers_of_a_busy_or_refusing_service_do_not_trip(fake_llm, make)
     fake_llm.fail_next(status=502)
     assert (await fails(drafter)).kind == "server"
     assert (await fails(drafter)).kind == "unavailable"
+
+
+# -- output bound ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_an_answer_beyond_max_output_tokens_is_cut(fake_llm, make, backend):
+    drafter = make(backend, max_output_tokens=100)
+    fake_llm.reply_with("Madame, Monsieur, " + "votre dossier est en cours. " * 3000)  # ~84,000 chars
+    result = await drafter.draft(QUESTION)
+    assert fake_llm.requests[0].body["max_tokens"] == 100  # asked of the model, both SDKs
+    assert len(result.text) <= 600 and result.notice is not None
