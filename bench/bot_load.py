@@ -30,15 +30,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import secrets
-import signal
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -46,163 +43,15 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import agent as agent_module  # noqa: E402
-from bot.agent import AgentClient  # noqa: E402
-from bot.homeserver import EmbeddedSynapse  # noqa: E402
-from handlers.messages import DRAFT_BUTTONS  # noqa: E402
-from tests.fake_llm import FakeLLMServer  # noqa: E402
+from handlers.messages.agents import DRAFT_BUTTONS  # noqa: E402
+from harness import agent as agent_module  # noqa: E402
+from harness.agent import AgentClient  # noqa: E402
+from harness.homeserver import EmbeddedSynapse  # noqa: E402
+from load_support import BotProcess, Outcome, Persona, TimedLLM, paste, persona  # noqa: E402
 
 MAX_AGENTS = 500
 AGENT_SYNC_TIMEOUT_MS = 30_000  # long-poll like Element/Tchap: 50 agents polling each second
                                 # would load the homeserver the bot shares the CPU with
-MARKER_RE = re.compile(r"BENCH-(\d{3})")
-FIRST = ["Camille", "Louise", "Hugo", "Jules", "Manon", "Léa", "Nathan", "Chloé", "Lucas", "Inès",
-         "Théo", "Jade", "Louis", "Zoé", "Gabriel", "Alice", "Arthur", "Emma", "Raphaël", "Lina",
-         "Adam", "Rose", "Paul", "Anna", "Victor"]
-LAST = ["Lefort", "Marchand", "Girardot", "Bessières", "Fontanel", "Delaunay", "Morvan", "Castagné",
-        "Perrichon", "Valadier", "Rouquette", "Lambertin", "Chevrier", "Boissonnet", "Dufresnoy",
-        "Aubertin", "Vasseur", "Corbière", "Maillard", "Thévenot"]
-
-
-@dataclass(frozen=True)
-class Persona:
-    """One agent's synthetic citizen: the values that must come back in that agent's draft only."""
-
-    index: int
-    name: str
-    phone: str
-
-    @property
-    def marker(self) -> str:
-        return f"BENCH-{self.index:03d}"
-
-    def question(self) -> str:
-        return (f"Bonjour, je m'appelle {self.name}. Je n'ai pas reçu mon allocation logement du "
-                f"mois de mars (dossier {self.marker}). Pouvez-vous me rappeler au {self.phone} ? "
-                "Merci d'avance.")
-
-
-def persona(index: int) -> Persona:
-    first, last = FIRST[index % len(FIRST)], LAST[(index // len(FIRST) + index) % len(LAST)]
-    return Persona(index, f"{first} {last}", f"06 {11 + index // 100:02d} {index % 100:02d} 47 58")
-
-
-class TimedLLM(FakeLLMServer):
-    """The fake LLM answering every call ``delay_s`` late; records calls and the peak in flight."""
-
-    def __init__(self, delay_s: float) -> None:
-        super().__init__()
-        self.delay_s = delay_s
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.calls: list[tuple[int | None, float, float]] = []  # (agent index, start, end) in s
-
-    def reset_peak(self) -> None:
-        self.max_in_flight = self.in_flight
-
-    async def _handle(self, request, api):
-        start = time.time()
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            await asyncio.sleep(self.delay_s)
-            return await super()._handle(request, api)
-        finally:
-            self.in_flight -= 1
-            found = MARKER_RE.search(await request.text())
-            self.calls.append((int(found.group(1)) if found else None, start, time.time()))
-
-
-@dataclass
-class Outcome:
-    persona: Persona
-    question_ts: int  # ms, homeserver clock
-    draft_ts: int | None = None
-    draft_body: str = ""
-    draft_event_id: str | None = None
-
-    @property
-    def latency_s(self) -> float:
-        return (self.draft_ts - self.question_ts) / 1000
-
-
-class BotProcess:
-    """``plume run`` in a child process, its log in ``workdir/bot.log``."""
-
-    def __init__(self, config: dict, workdir: Path, env: dict[str, str]) -> None:
-        self.workdir = workdir
-        self.config_path = workdir / "config.yaml"
-        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-        self.env = env
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        log = (self.workdir / "bot.log").open("ab")
-        plume = Path(sys.executable).with_name("plume")
-        self.proc = await asyncio.create_subprocess_exec(
-            str(plume), "run", "-c", str(self.config_path), cwd=self.workdir, env=self.env,
-            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
-        log.close()
-
-    def peak_rss_mib(self) -> float | None:
-        try:
-            status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return None
-        found = re.search(r"VmHWM:\s+(\d+) kB", status)
-        return int(found.group(1)) / 1024 if found else None
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-    async def settle(self, idle_share: float = 0.05, timeout: float = 60.0) -> None:
-        """Wait until the bot uses less than ``idle_share`` of a CPU over one second (it has
-        handled the set-up's room keys and welcomes), at most ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            before = self.cpu_seconds()
-            await asyncio.sleep(1.0)
-            if self.cpu_seconds() - before < idle_share:
-                return
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join((self.workdir / "bot.log").read_text(errors="replace").splitlines()[-lines:])
-
-    async def stop(self) -> None:
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(self.proc.wait(), 30)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
-
-
-def is_reply_to(event_id: str):
-    return lambda r: r.msgtype == "m.notice" and r.reply_to == event_id
-
-
-async def own_ts(agent: AgentClient, room_id: str, event_id: str, timeout: float = 60) -> int:
-    """The homeserver timestamp of an event the agent sent, once its sync has it."""
-    async with asyncio.timeout(timeout):
-        while True:
-            for rec in agent.records(room_id):
-                if rec.event_id == event_id:
-                    return rec.ts
-            await asyncio.sleep(0.05)
-
-
-async def paste(agent: AgentClient, room_id: str, who: Persona, timeout: float) -> Outcome:
-    event_id = await agent.send_text(room_id, who.question())
-    outcome = Outcome(who, await own_ts(agent, room_id, event_id))
-    try:
-        draft = await agent.wait_for(room_id, is_reply_to(event_id), timeout=timeout)
-    except TimeoutError:
-        return outcome
-    outcome.draft_ts, outcome.draft_body, outcome.draft_event_id = draft.ts, draft.body or "", draft.event_id
-    return outcome
 
 
 def pct(values: list[float], q: float) -> float:
@@ -270,23 +119,36 @@ def check(outcomes: list[Outcome], people: list[Persona], llm: TimedLLM, since: 
     return problems
 
 
-def read_rooms(agents: list[AgentClient], rooms: list[str],
-               outcomes: list[Outcome]) -> tuple[int, int]:
-    """(notices replying to a pasted question beyond its one draft, drafts lacking one of their
-    buttons), read after a settle time."""
-    drafts = {o.draft_event_id for o in outcomes if o.draft_event_id}
-    extra = missing = 0
+def extra_notices(agents: list[AgentClient], rooms: list[str]) -> int:
+    """Notices replying to a pasted question beyond its first (duplicated drafts)."""
+    extra = 0
     for agent, room_id in zip(agents, rooms):
         records = agent.records(room_id)
         questions = {r.event_id for r in records if r.sender == agent.user_id and r.msgtype == "m.text"}
         replies = Counter(r.reply_to for r in records if r.msgtype == "m.notice" and r.reply_to in questions)
         extra += sum(n - 1 for n in replies.values())
-        buttons = defaultdict(set)
-        for r in records:
-            if r.reaction_key in DRAFT_BUTTONS:
-                buttons[r.related_event_id].add(r.reaction_key)
-        missing += sum(1 for r in records if r.event_id in drafts and buttons[r.event_id] != set(DRAFT_BUTTONS))
-    return extra, missing
+    return extra
+
+
+async def wait_buttons(agents: list[AgentClient], rooms: list[str], outcomes: list[Outcome],
+                       timeout: float) -> tuple[int, int | None]:
+    """Wait until every draft has its buttons: (drafts still lacking some after ``timeout``
+    seconds, homeserver time in ms of the last button)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        missing, last = 0, None
+        for agent, room_id, o in zip(agents, rooms, outcomes):
+            if o.draft_event_id is None:
+                continue
+            keys = {r.reaction_key: r.ts for r in agent.records(room_id)
+                    if r.related_event_id == o.draft_event_id and r.reaction_key in DRAFT_BUTTONS}
+            if len(keys) < len(DRAFT_BUTTONS):
+                missing += 1
+            elif keys:
+                last = max(last or 0, *keys.values())
+        if not missing or time.monotonic() > deadline:
+            return missing, last
+        await asyncio.sleep(0.2)
 
 
 def llm_seconds(llm: TimedLLM, index: int, since: float) -> tuple[float, float, float]:
@@ -352,15 +214,17 @@ async def run(args: argparse.Namespace) -> int:
 
             await asyncio.sleep(1)
             llm.reset_peak()
-            since = time.time()
+            since, cpu = time.time(), plume.cpu_seconds()
             outcomes = await asyncio.gather(*(paste(a, r, p, timeout=args.timeout)
                                               for a, r, p in zip(agents, rooms, people)))
+            cpu = plume.cpu_seconds() - cpu
+            no_buttons, last_button = await wait_buttons(agents, rooms, outcomes, min(args.timeout, 120))
             await asyncio.sleep(args.settle)
-            problems = check(outcomes, people, llm, since, *read_rooms(agents, rooms, outcomes))
+            problems = check(outcomes, people, llm, since, extra_notices(agents, rooms), no_buttons)
             peak_rss = plume.peak_rss_mib()
 
             done = [o for o in outcomes if o.draft_ts is not None]
-            report(args, t_single, single_overhead, done, llm, since, peak_rss)
+            report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button)
             for problem in problems:
                 print(f"FAIL      {problem}")
             if not problems:
@@ -381,7 +245,7 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def report(args, t_single: float, single_overhead: float, done: list[Outcome], llm: TimedLLM,
-           since: float, peak_rss: float | None) -> None:
+           since: float, peak_rss: float | None, cpu: float, last_button: int | None) -> None:
     if not done:
         print("no draft arrived")
         return
@@ -397,7 +261,9 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
           f"   (bot overhead {single_overhead * 1000:.0f} ms)")
     print(f"agents    K = {args.k}: latency p50 {pct(latencies, .5):6.2f} s   "
           f"p95 {pct(latencies, .95):6.2f} s   max {max(latencies):6.2f} s")
-    print(f"t_all     first paste to last draft           {t_all:6.2f} s")
+    first = min(o.question_ts for o in done)
+    print(f"t_all     first paste to last draft           {t_all:6.2f} s"
+          + (f"   (to the last button {(last_button - first) / 1000:.2f} s)" if last_button else ""))
     print(f"ratio     t_all / t_single                    {t_all / t_single:6.2f}   (target <= 1.5)")
     print(f"llm       calls in flight at most             {llm.max_in_flight:6d}")
     print(f"overhead  per draft, not waiting the LLM: p50 {pct(overhead, .5) * 1000:6.0f} ms   "
@@ -405,7 +271,9 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
     print(f"          before the LLM call: p50 {pct(before, .5) * 1000:6.0f} ms   "
           f"p95 {pct(before, .95) * 1000:6.0f} ms; after it: p50 {pct(after, .5) * 1000:6.0f} ms   "
           f"p95 {pct(after, .95) * 1000:6.0f} ms")
-    print(f"memory    bot peak RSS                        "
+    print(f"cpu       bot CPU time per question           {cpu / len(done) * 1000:6.0f} ms   "
+          f"(until the last draft; load average {os.getloadavg()[0]:.1f})")
+    print("memory    bot peak RSS                        "
           + (f"{peak_rss:6.0f} MiB" if peak_rss is not None else "   n/a"))
 
 

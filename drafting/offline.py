@@ -92,12 +92,10 @@ class OfflineDrafter:
         chosen, text = candidates[0]
         if previous is not None:
             chosen, text = next(((r, t) for r, t in candidates if t.strip() != previous.strip()), candidates[0])
-        notice = (f"Brouillon hors ligne : réponse type « {chosen.titre} », proposée sans modèle de langue. "
-                  "Vérifiez-la et adaptez-la à la situation de l'usager.")
-        if instruction and instruction.strip():
-            notice += " La consigne de l'agent ne peut pas être appliquée hors ligne."
+        notes = ("offline", "instruction_ignored") if instruction and instruction.strip() else ("offline",)
         latency_ms = round((time.perf_counter() - start) * 1000)
-        return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms, notice=notice)
+        return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms,
+                           notes=notes, template=chosen.titre)
 
     async def aclose(self) -> None:
         return None

@@ -20,14 +20,14 @@ import anthropic
 import openai
 import structlog
 
-from bot.config import ConfigError, LLMConfig, secret
+from common.config import MissingSecret, secret
+from drafting.config import LLMConfig
 from drafting.base import DraftError, DraftResult
 from drafting.limits import LLMGuard, observe_response
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
 
-TRUNCATED_NOTICE = "Brouillon tronqué : la longueur maximale de réponse a été atteinte."
 # Both SDKs send ``max_tokens``; a server that ignores it is cut at this many characters per
 # token (French runs near 4 per token; 6 never cuts an answer that kept to the limit).
 MAX_CHARS_PER_TOKEN = 6
@@ -93,8 +93,7 @@ class _RemoteDrafter:
     def __init__(self, cfg: LLMConfig) -> None:
         key = secret(self._key_env)
         if key is None:
-            raise ConfigError(f"llm.backend : '{self.backend}' demande la variable "
-                              f"d'environnement {self._key_env}")
+            raise MissingSecret("llm.backend", self._key_env)
         self.model = cfg.model
         self._max_tokens = cfg.max_output_tokens
         self._deadline_s = call_deadline_s(cfg)
@@ -145,7 +144,7 @@ class _RemoteDrafter:
                  attempts=len(statuses), question_chars=len(redacted_question),
                  draft_chars=len(text), regeneration=previous is not None, truncated=truncated)
         return DraftResult(text=text.strip(), backend=self.backend, model=self.model,
-                           latency_ms=latency_ms, notice=TRUNCATED_NOTICE if truncated else None)
+                           latency_ms=latency_ms, notes=("truncated",) if truncated else ())
 
     def _draft_error(self, exc: Exception, statuses: list[int | None]) -> DraftError:
         """The DraftError for a failed call: codes and counts only, never the SDK's message."""
