@@ -7,6 +7,8 @@ its size), inside an envelope with sender key, session id, hashes and signatures
 ASCII JSON is bounded by ``MAX_CONTENT_BYTES``, which keeps the encrypted event near 54 KB,
 with room for the envelope; a clear-text event is smaller still.
 
+``notice_parts(content, label)`` is a notice as it is when it fits, else as numbered plain-text
+parts (``label(number, count)`` as first line) keeping its other keys (msgtype, relation).
 ``split_text(text, budget)`` cuts a text into chunks whose JSON-escaped size stays within
 ``budget`` bytes: at line ends, else at a space, else anywhere. The chunks joined with "\\n"
 (for the ones cut at line ends) or "" give the text back.
@@ -15,10 +17,12 @@ with room for the envelope; a clear-text event is smaller still.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 MAX_EVENT_BYTES = 65_536
 MAX_CONTENT_BYTES = 40_000
+PART_MARGIN = 1_000  # bytes of a part's content besides its text: label, msgtype, relation
 
 
 def json_size(value: Any) -> int:
@@ -78,3 +82,14 @@ def split_text(text: str, budget: int) -> list[str]:
             current, size = [last], _cost(last)
     chunks.append("\n".join(current))
     return chunks
+
+
+def notice_parts(content: dict[str, Any], label: Callable[[int, int], str]) -> list[dict[str, Any]]:
+    """``[content]`` when it fits; else its body in numbered parts, in order, without the HTML
+    (``format``/``formatted_body``), each with the other keys of ``content``."""
+    if fits(content):
+        return [content]
+    rest = {k: v for k, v in content.items() if k not in ("body", "format", "formatted_body")}
+    chunks = split_text(content["body"], MAX_CONTENT_BYTES - PART_MARGIN)
+    return [{**rest, "body": f"{label(n, len(chunks))}\n{chunk}"}
+            for n, chunk in enumerate(chunks, 1)]

@@ -9,7 +9,6 @@ nothing and says so. Texts typed by the agent are redacted before storage.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -22,7 +21,8 @@ from handlers.messages import agents as messages
 from handlers.pending import PendingValues
 from handlers.questions import QuestionHandler
 from handlers.verbs import AGENT, Call, VerbTable, verb
-from redaction import Redactor, rehydrate
+from redaction import rehydrate
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.models import Decision, Draft, Question
 
@@ -42,7 +42,7 @@ class DraftTarget:
 
 
 class DecisionHandler:
-    def __init__(self, *, store: AsyncStore, redactor: Redactor, messenger: Messenger,
+    def __init__(self, *, store: AsyncStore, redactor: RedactionPool, messenger: Messenger,
                  pending: PendingValues, questions: QuestionHandler) -> None:
         self.store = store
         self.redactor = redactor
@@ -202,7 +202,7 @@ class DecisionHandler:
         """Text the agent typed, in placeholder form; the question's known values are masked too
         (a surname alone, say, that no recognizer would flag)."""
         mapping = await self.pending.mapping_for(question)
-        return (await asyncio.to_thread(self.redactor.redact, text, mapping)).text
+        return (await self.redactor.redact(text, mapping)).text
 
     async def _refuse_if_decided(self, question: Question) -> bool:
         decision = await self.store.decision_for(question.id)

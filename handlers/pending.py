@@ -7,19 +7,18 @@ redaction is deterministic, so the placeholders match the stored drafts.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Awaitable, Callable
 
 from cachetools import TTLCache
 
-from redaction import Redactor
+from redaction.pool import RedactionPool
 from storage.models import Question
 
 FetchContent = Callable[[str, str], Awaitable[dict[str, Any] | None]]
 
 
 class PendingValues:
-    def __init__(self, redactor: Redactor, fetch_content: FetchContent, *,
+    def __init__(self, redactor: RedactionPool, fetch_content: FetchContent, *,
                  ttl_s: float = 24 * 3600, maxsize: int = 10_000) -> None:
         self._redactor = redactor
         self._fetch = fetch_content
@@ -43,6 +42,6 @@ class PendingValues:
         body = new.get("body")
         if not isinstance(body, str):
             return None
-        mapping = (await asyncio.to_thread(self._redactor.redact, body)).mapping
+        mapping = (await self._redactor.redact(body)).mapping
         self._maps[question.id] = mapping
         return mapping

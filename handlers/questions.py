@@ -6,7 +6,6 @@ with a retry offered. The Matrix event id of the paste is the idempotency key.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import structlog
@@ -19,7 +18,8 @@ from handlers.events import Incoming
 from handlers.messages import agents as messages
 from handlers.messages import notice
 from handlers.pending import PendingValues
-from redaction import Redactor, rehydrate
+from redaction import rehydrate
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.models import Draft, Question
 
@@ -27,7 +27,7 @@ log = structlog.get_logger("plume.questions")
 
 
 class QuestionHandler:
-    def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: Redactor,
+    def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: RedactionPool,
                  drafter: Drafter, messenger: Messenger, pending: PendingValues,
                  max_question_chars: int) -> None:
         self.config = config
@@ -50,8 +50,8 @@ class QuestionHandler:
                 msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
-        redaction = await asyncio.to_thread(self.redactor.redact, text)
-        leaks = self.redactor.leaks(redaction.text)
+        redaction = await self.redactor.redact(text)
+        leaks = await self.redactor.leaks(redaction.text)
         counts = redaction.counts()
         question = existing or await self.store.open_question(
             event_id=event.event_id, room_id=event.room_id, agent=event.sender,
@@ -83,21 +83,16 @@ class QuestionHandler:
                                               previous=previous.text if previous else None)
         except DraftError as exc:
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
-            await self.store.draft_failed(question, kind=exc.kind, actor=actor)
-            event_id = await self.messenger.send_notice(
-                question.room_id, *messages.draft_failed(exc.kind),
-                reply_to=question.event_id)
-            await self.store.set_retry_prompt(event_id, question)
-            await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
+            await self._failed(question, exc.kind, messages.draft_failed(exc.kind), actor=actor)
             return
         finally:
             await self.messenger.set_typing(question.room_id, False)
         known = mapping or {}
         # What is stored is placeholder form, even if the model wrote a personal value itself.
-        stored = (await asyncio.to_thread(self.redactor.redact, result.text, known)).text
+        stored = (await self.redactor.redact(result.text, known)).text
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
-                                     model=result.model, latency_ms=result.latency_ms,
-                                     instruction=instruction, actor=actor)
+                                           model=result.model, latency_ms=result.latency_ms,
+                                           instruction=instruction, actor=actor)
         log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms)
         notes = messages.draft_notes(result.notes, result.template)
@@ -107,18 +102,35 @@ class QuestionHandler:
 
     async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
                     values_restored: bool) -> None:
-        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``."""
+        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``,
+        unless the homeserver will never take it: then the question fails and the agent is told."""
         body, html = messages.draft(draft.version, shown, question.entity_counts,
                                     question.redacted_text, notice_line, values_restored)
         try:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
-        except SendError:
-            log.warning("draft.undelivered", question_id=question.id, version=draft.version)
+        except SendError as exc:
+            log.warning("draft.undelivered", question_id=question.id, version=draft.version,
+                        permanent=exc.permanent)
+            if exc.permanent:
+                await self._failed(question, "undeliverable",
+                                   messages.draft_undeliverable(draft.version), actor="plume")
             return
         await self.store.set_draft_event(draft, event_id)
         for key in messages.DRAFT_BUTTONS:
             await self.messenger.send_reaction(question.room_id, event_id, key)
+
+    async def _failed(self, question: Question, kind: str, message: tuple[str, str], *,
+                      actor: str) -> None:
+        """Record a failure, tell the agent and offer 🔄 on the notice."""
+        await self.store.draft_failed(question, kind=kind, actor=actor)
+        try:
+            event_id = await self.messenger.send_notice(question.room_id, *message,
+                                                        reply_to=question.event_id)
+            await self.store.set_retry_prompt(event_id, question)
+            await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
+        except SendError:
+            log.warning("draft.failure_unsent", question_id=question.id, kind=kind)
 
     async def redeliver(self, *, min_age_s: float = 60) -> None:
         """Post again the drafts the homeserver refused (outage, rate limit): none is dropped."""

@@ -14,3 +14,4 @@ class RedactionConfig(Section):
     spacy_model: str = "fr_core_news_md"
     entities: Literal["default"] | list[str] = "default"
     max_question_chars: int = Field(default=8000, ge=100)
+    workers: int = Field(default=2, ge=1, le=16)

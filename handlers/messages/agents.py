@@ -87,6 +87,11 @@ def draft_error(kind: str) -> str:
     return DRAFT_ERRORS.get(kind, "La rédaction du brouillon a échoué.")
 
 
+def draft_undeliverable(version: int) -> Message:
+    return notice(f"Le brouillon v{version} n'a pas pu être affiché : le serveur Matrix l'a refusé.\n"
+                  "Réagissez avec 🔄 (ou tapez !regenerer) pour en demander un autre.")
+
+
 def draft_failed(kind: str) -> Message:
     return notice(f"{draft_error(kind)}\nRéagissez avec 🔄 (ou tapez !regenerer) pour réessayer.")
 

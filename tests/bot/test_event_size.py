@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from bot.event_size import MAX_CONTENT_BYTES, fits, json_size, split_text
+from bot.event_size import MAX_CONTENT_BYTES, fits, json_size, notice_parts, split_text
 
 WORDS = st.sampled_from(["Bonjour", "[NOM_1]", "équipe", "à", "réponse", "« dossier »", "😀", '"x"',
                          "\\", "déjà", "", "ligne\ttab"])
@@ -36,3 +36,17 @@ def test_a_long_line_is_cut_at_spaces():
 def test_fits_measures_the_escaped_json():
     assert fits({"body": "a" * (MAX_CONTENT_BYTES - 20)})
     assert not fits({"body": "é" * (MAX_CONTENT_BYTES // 6 + 10)})  # \u00e9: 6 bytes each
+
+
+def test_a_notice_too_large_goes_in_numbered_parts_keeping_its_relation():
+    relation = {"m.in_reply_to": {"event_id": "$question"}}
+    small = {"msgtype": "m.notice", "body": "Bonjour", "m.relates_to": relation}
+    assert notice_parts(small, lambda n, c: f"({n}/{c})") == [small]
+    body = "\n".join(f"Ligne {i} : réponse à relire." for i in range(6000))
+    big = {**small, "body": body, "format": "org.matrix.custom.html", "formatted_body": body}
+    parts = notice_parts(big, lambda n, c: f"({n}/{c})")
+    assert len(parts) > 2 and all(fits(p) for p in parts)
+    assert [p["body"].split("\n", 1)[0] for p in parts] == [f"({n}/{len(parts)})"
+                                                             for n in range(1, len(parts) + 1)]
+    assert all(p["m.relates_to"] == relation and "formatted_body" not in p for p in parts)
+    assert "\n".join(p["body"].split("\n", 1)[1] for p in parts) == body
