@@ -152,7 +152,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
         raise
     pool = RedactionPool(redactor or await loading, config.redaction.workers)
     handlers_store = AsyncStore(store)
-    pending = PendingValues(pool, client.fetch_content)
+    pending = PendingValues(pool, client.fetch_content, handlers_store.revisions)
     questions = QuestionHandler(config=config, store=handlers_store, redactor=pool,
                                 drafter=drafter, messenger=client, pending=pending,
                                 max_question_chars=config.redaction.max_question_chars)

@@ -21,12 +21,17 @@ class AccessConfig(Section):
     allowed_users: list[str] = []
 
 
+class PrivacyConfig(Section):
+    confirm_before_send: bool = False  # the agent sees the redacted text and ✅ sends it
+
+
 class TeamConfig(Section):
     name: str
     lead_room: str | None = None
     leads: list[str] = []
     agents: list[str] = []
     per_agent_stats: bool = False
+    privacy: PrivacyConfig = PrivacyConfig()
 
 
 class SummaryConfig(Section):

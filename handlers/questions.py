@@ -1,7 +1,9 @@
 """A pasted question: redact, guard, draft, post the draft with its buttons.
 
 One question's life (DESIGN §1): received → redacted → drafted (v1, v2 …) → decided, or failed
-with a retry offered. The Matrix event id of the paste is the idempotency key.
+with a retry offered. With the team's ``privacy.confirm_before_send`` the redacted text is shown
+first and waits for the agent's ✅ (``handlers.loop``). The Matrix event id of the paste is the
+idempotency key.
 """
 
 from __future__ import annotations
@@ -65,18 +67,45 @@ class QuestionHandler:
                                              reply_to=event.event_id)
             return
         self.pending.remember(question.id, redaction.mapping)
-        await self.draft_and_post(question, redaction.mapping, actor=event.sender,
-                                  intro=messages.QUESTION_EDITED if edited else None)
+        intro = messages.QUESTION_EDITED if edited else None
+        if self.confirm_first(question):
+            await self.ask_confirmation(question, intro)
+            return
+        await self.draft_and_post(question, redaction.mapping, actor=event.sender, intro=intro)
+
+    def confirm_first(self, question: Question) -> bool:
+        """Whether the question's team has ``privacy.confirm_before_send`` on."""
+        team = self.config.team_named(question.team) if question.team else None
+        return bool(team and team.privacy.confirm_before_send)
+
+    async def ask_confirmation(self, question: Question, notice_line: str | None = None) -> None:
+        """Show the agent the exact text that would go to the model, with ✅ ✏️ 🗑️."""
+        event_id = await self.messenger.send_notice(
+            question.room_id, *messages.confirm_prompt(question.redacted_text,
+                                                       question.entity_counts, notice_line),
+            reply_to=question.event_id)
+        await self.store.ask_confirmation(question, event_id)
+        for key in messages.CONFIRM_BUTTONS:
+            await self.messenger.send_reaction(question.room_id, event_id, key)
+
+    async def refuse_if_decided(self, question: Question) -> bool:
+        """Say so and return True when the question was already decided."""
+        decision = await self.store.decision_for(question.id)
+        if decision is None:
+            return False
+        await self.messenger.send_notice(question.room_id, *messages.already_decided(decision.kind))
+        return True
 
     async def draft_and_post(self, question: Question, mapping: dict[str, str] | None, *,
                              actor: str, instruction: str | None = None,
-                             intro: str | None = None) -> None:
+                             intro: str | None = None, fresh: bool = False) -> None:
         """Ask the LLM for the next version and post it with its buttons, or say it failed.
 
         The agent sees the bot typing while the LLM drafts. ``mapping`` None: the real values
-        are lost (restart); the draft keeps its placeholders.
+        are lost (restart); the draft keeps its placeholders. ``fresh``: a first draft of a
+        corrected text (the previous draft is not sent along).
         """
-        previous = await self.store.latest_draft(question.id)
+        previous = None if fresh else await self.store.latest_draft(question.id)
         await self.messenger.set_typing(question.room_id, True)
         try:
             result = await self.drafter.draft(question.redacted_text, instruction=instruction,
@@ -89,7 +118,7 @@ class QuestionHandler:
             await self.messenger.set_typing(question.room_id, False)
         known = mapping or {}
         # What is stored is placeholder form, even if the model wrote a personal value itself.
-        stored = (await self.redactor.redact(result.text, known)).text
+        stored = (await self.pending.redact(question, result.text)).text
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
                                            model=result.model, latency_ms=result.latency_ms,
                                            instruction=instruction, actor=actor)

@@ -29,6 +29,7 @@ PREFIXES: dict[str, str] = {
     "DATE_OF_BIRTH": "DATE_NAISSANCE",
     "LOCATION": "LIEU",
     "DATE_TIME": "DATE",
+    "OTHER_PII": "DONNEE",  # masked by the agent (!masquer), kind not given
 }
 ENTITY_OF_PREFIX = {v: k for k, v in PREFIXES.items()}
 

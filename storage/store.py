@@ -19,11 +19,11 @@ from common.clock import utc_now
 from storage import reporting
 from storage.audit import WITNESS_KIND, AuditLog, ExportFilter, VerifyReport
 from storage.db import Database
-from storage.models import BotState, Decision, Draft, HandledEvent, Question, RetryPrompt
+from storage.models import (DECIDED_STATUSES, OPEN_STATUSES, BotState, Decision, Draft,  # noqa: F401
+                            HandledEvent, Question, RetryPrompt)
+from storage.revisions import RevisionStore
 from storage.summary import Summary, chart_series, compute_summary
 
-OPEN_STATUSES = ("redacted", "drafted", "failed")
-DECIDED_STATUSES = ("approved", "edited", "discarded")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class DraftRef:
     question: Question
 
 
-class Store:
+class Store(RevisionStore):
     def __init__(self, db: Database, audit: AuditLog) -> None:
         self.db = db
         self.audit = audit

@@ -9,6 +9,8 @@ from handlers.messages.entities import named, singular
 
 APPROVE, EDIT, REGENERATE, DISCARD = "✅", "✏️", "🔄", "🗑️"
 DRAFT_BUTTONS = (APPROVE, EDIT, REGENERATE, DISCARD)
+DRAFT_ACTIONS = "✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)"
+MASK_HINT = "Une donnée personnelle est restée en clair ? !masquer <mot ou expression>"
 
 DISCARD_REASONS = {
     "1️⃣": "hors sujet",
@@ -137,14 +139,14 @@ def draft(version: int, text: str, counts: dict[str, int], sent_text: str,
     plain = (f"{head}{extra}{restore}\n\n{text}\n\n"
              f"— Données masquées avant envoi au modèle : {masked_summary(counts)}\n"
              f"Texte envoyé au modèle :\n{sent_text}\n\n"
-             "✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)")
+             f"{DRAFT_ACTIONS}\n{MASK_HINT}")
     html = (f"<p><strong>{escape(head)}</strong>"
             + (f"<br><em>{escape(notice_line)}</em>" if notice_line else "")
             + (f"<br><em>{escape(restore.strip())}</em>" if restore else "") + "</p>"
             f"<p>{paragraphs(text)}</p>"
             f"<p><em>Données masquées avant envoi au modèle : {escape(masked_summary(counts))}</em></p>"
             f"<p>Texte envoyé au modèle :</p><blockquote>{paragraphs(sent_text)}</blockquote>"
-            "<p>✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)</p>")
+            f"<p>{escape(DRAFT_ACTIONS)}<br>{escape(MASK_HINT)}</p>")
     return plain, html
 
 
@@ -160,3 +162,56 @@ def discard_prompt(reason: str | None) -> Message:
     options = " · ".join(f"{k} {v}" for k, v in DISCARD_REASONS.items())
     return notice(f"🗑️ Brouillon rejeté. Pourquoi ? Réagissez : {options} — ou répondez à ce "
                   "message avec votre raison.")
+
+# -- the agent in the loop: !masquer and the confirmation before sending ------------------------
+
+CONFIRM_BUTTONS = (APPROVE, EDIT, DISCARD)
+MASK_TYPES = "nom, adresse, téléphone, e-mail, nir, iban, date, lieu, numéro"
+MASK_USAGE = notice(
+    "Indiquez le mot ou l'expression à masquer, par exemple « !masquer Dupont », "
+    "« !masquer \"12 rue des Lilas\" » ou « !masquer Tréminis comme lieu » "
+    f"(types : {MASK_TYPES})."
+)
+ASK_CORRECTION = notice(
+    "Répondez au message « Texte prêt à être envoyé » avec le texte corrigé, ou envoyez "
+    "« !modifier <texte> ». Les données personnelles y seront à nouveau masquées."
+)
+NOTHING_SENT_YET = notice(
+    "Rien n'a encore été envoyé au modèle : réagissez avec ✅ sur le texte proposé "
+    "(ou tapez !ok) pour obtenir un brouillon."
+)
+PROMPT_REPLACED = notice(
+    "Ce texte a été remplacé par une version plus récente : utilisez le dernier message "
+    "« Texte prêt à être envoyé »."
+)
+
+
+def mask_not_found(expression: str) -> Message:
+    return notice(f"« {expression} » n'apparaît pas en clair dans le texte envoyé au modèle : "
+                  "rien n'a été changé.")
+
+
+def masked_line(placeholder: str, occurrences: int) -> str:
+    """The line above the draft or prompt that follows a ``!masquer``."""
+    times = "1 occurrence remplacée" if occurrences == 1 else f"{occurrences} occurrences remplacées"
+    return f"Texte corrigé : {times} par {placeholder}."
+
+
+CORRECTED_LINE = "Texte corrigé selon votre version."
+REDRAFT_LINE = "Les brouillons précédents sont remplacés par celui-ci."
+
+
+def confirm_prompt(text: str, counts: dict[str, int], notice_line: str | None) -> Message:
+    """What the agent confirms before anything is sent: the exact text, and the buttons."""
+    head = "Texte prêt à être envoyé au modèle — rien n'est encore parti"
+    extra = f"\n{notice_line}" if notice_line else ""
+    actions = "✅ envoyer · ✏️ corriger · 🗑️ abandonner"
+    more = MASK_HINT + " [comme <type>]"
+    plain = (f"{head}{extra}\n\n{text}\n\n— Données masquées : {masked_summary(counts)}\n"
+             f"{actions}\n{more}")
+    html = (f"<p><strong>{escape(head)}</strong>"
+            + (f"<br><em>{escape(notice_line)}</em>" if notice_line else "") + "</p>"
+            f"<blockquote>{paragraphs(text)}</blockquote>"
+            f"<p><em>Données masquées : {escape(masked_summary(counts))}</em></p>"
+            f"<p>{escape(actions)}<br>{escape(more)}</p>")
+    return plain, html

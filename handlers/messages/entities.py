@@ -37,6 +37,7 @@ ENTITY_LABELS: dict[str, Label] = {
                               "une plaque d'immatriculation"),
     "FR_AGDREF": Label("numéro étranger", "numéros étranger (AGDREF)", "un numéro étranger"),
     "FR_ADDRESS": Label("adresse", "adresses", "une adresse"),
+    "OTHER_PII": Label("autre donnée", "autres données", "une donnée personnelle"),
 }
 
 

@@ -52,7 +52,7 @@ class Plume:
         access = AccessPolicy(self.config)
         self.access = access
         redactor = RedactionPool(redactor, workers=1)
-        pending = PendingValues(redactor, self.messenger.fetch_content)
+        pending = PendingValues(redactor, self.messenger.fetch_content, store.revisions)
         self.questions = QuestionHandler(config=self.config, store=store, redactor=redactor,
                                          drafter=make_drafter(LLMConfig(backend="offline")),
                                          messenger=self.messenger, pending=pending,
@@ -93,7 +93,8 @@ def plume(sqlite_db, redactor):
 def test_help_lists_every_verb_of_the_room_audience(plume):
     verbs = plume.commands.verbs
     for audience, expected in ((AGENT, ["!ok", "!modifier <texte>", "!regenerer [consigne]",
-                                        "!rejeter [raison]", "!aide"]),
+                                        "!rejeter [raison]",
+                                        "!masquer <mot ou expression> [comme <type>]", "!aide"]),
                                (LEAD, ["!resume [AAAA-MM-JJ]", "!aide"]),
                                (SECURITY, ["!audit verifier", "!audit export AAAA-MM-JJ AAAA-MM-JJ",
                                            "!audit tete", "!aide"])):
@@ -142,7 +143,7 @@ async def test_agent_verbs_are_unknown_in_staff_rooms_and_nothing_pending_is_sai
     assert (await plume.say("!envoyer"))["body"].startswith("Commande inconnue : !envoyer")
 
 
-class Masking:
+class Noting:
     """A handler added by another feature: one decorated method extends the table."""
 
     def __init__(self) -> None:
@@ -151,15 +152,15 @@ class Masking:
     async def prepare(self, call: Call) -> str:
         return call.event.room_id
 
-    @verb("masquer", AGENT, "masquer encore un mot du brouillon", usage="<mot>")
-    async def mask(self, room_id: str, call: Call) -> None:
+    @verb("noter", AGENT, "noter un mot", usage="<mot>")
+    async def note(self, room_id: str, call: Call) -> None:
         self.calls.append(call.args)
 
 
 async def test_a_new_verb_is_one_decorated_method(sqlite_db, redactor):
-    masking = Masking()
-    plume = Plume(sqlite_db, redactor, extra_owners=[masking])
-    await plume.commands.on_command(Incoming("text", DM, "$m1", AGENT_ID, body="!Masquer Rousseau"),
+    noting = Noting()
+    plume = Plume(sqlite_db, redactor, extra_owners=[noting])
+    await plume.commands.on_command(Incoming("text", DM, "$m1", AGENT_ID, body="!Noter Rousseau"),
                                     RoomRole("direct"))
-    assert masking.calls == ["Rousseau"]
-    assert "!masquer <mot> : masquer encore un mot du brouillon" in plume.commands.verbs.help_for(AGENT)[0]
+    assert noting.calls == ["Rousseau"]
+    assert "!noter <mot> : noter un mot" in plume.commands.verbs.help_for(AGENT)[0]
