@@ -6,8 +6,8 @@ Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What s
   event of a sync batch has been handled, and handlers de-duplicate by event id. A crash then
   replays events instead of losing them.
 - Device keys are uploaded right after login, before any room is joined.
-- Each event is handled in its own task: events of one room in order, rooms concurrently, at most
-  ``matrix.max_concurrent_questions`` at once.
+- Each event is handled in its own task: events of one room in order, rooms concurrently; the
+  bounds are per resource: LLM calls (``drafting.limits``), redaction threads (``redaction.pool``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import io
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Sequence
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -39,10 +39,14 @@ from nio.api import Api
 
 from bot.config import MatrixConfig
 from bot.events import incoming_from_source
-from bot.handling import HandlerRuns, Resume, SyncTokens, sleep_unless
+from bot.handling import HandlerRuns, Resume, sleep_unless
 from bot.session import login
 from handlers import metrics
+from bot.event_size import notice_parts
+from bot.key_store import WalStore
+from bot.ports import Router, SyncTokens, Trusts
 from handlers.base import SendError
+from handlers.messages import part_label
 from handlers.events import Incoming
 
 log = structlog.get_logger("plume.matrix")
@@ -55,17 +59,6 @@ SYNC_FILTER = {
     "account_data": {"not_types": ["*"]},
     "room": {"timeline": {"limit": 100}, "ephemeral": {"not_types": ["*"]}},
 }
-
-
-class Router(Protocol):
-    async def on_invite(self, room_id: str, inviter: str) -> None: ...
-
-    async def on_event(self, event: Incoming) -> None: ...
-
-    async def on_undecryptable(self, event: Incoming) -> None: ...
-
-
-Trusts = Callable[[str], bool]  # user id -> may this user's devices receive the room keys?
 
 
 class PlumeClient:
@@ -86,13 +79,12 @@ class PlumeClient:
         store_path.mkdir(parents=True, exist_ok=True)
         self.nio = AsyncClient(
             matrix.homeserver, matrix.user_id, store_path=str(store_path),
-            config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True,
+            config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True, store=WalStore,
                                      max_limit_exceeded=5, max_timeouts=2, request_timeout=30),
         )
         self._invites_seen: set[str] = set()
         self._stopping = asyncio.Event()
-        self._runs = HandlerRuns(slots=matrix.max_concurrent_questions, sync_tokens=sync_tokens,
-                                 stopping=self._stopping)
+        self._runs = HandlerRuns(sync_tokens=sync_tokens, stopping=self._stopping)
         self.ready = asyncio.Event()
         self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
@@ -320,9 +312,12 @@ class PlumeClient:
                 continue
             if isinstance(resp, RoomSendResponse):
                 return resp.event_id
-            if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
+            status = getattr(resp, "status_code", None)
+            if status == "M_LIMIT_EXCEEDED":
                 metrics.RATE_LIMITED.labels("matrix").inc()
-            log.warning("matrix.send_refused", room_id=room_id, status=getattr(resp, "status_code", None))
+            log.warning("matrix.send_refused", room_id=room_id, status=status)
+            if status == "M_TOO_LARGE":  # it would be refused again
+                raise SendError(f"{room_id} refused the event: {status}", permanent=True)
             await asyncio.sleep(1)
         raise SendError(f"could not send to {room_id}")
 
@@ -335,7 +330,9 @@ class PlumeClient:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
         if extra:
             content |= extra
-        return await self._send(room_id, "m.room.message", content)
+        ids = [await self._send(room_id, "m.room.message", part)  # in parts when too large
+               for part in notice_parts(content, part_label)]
+        return ids[-1]  # the part that ends the message: the buttons go there
 
     async def send_reaction(self, room_id: str, event_id: str, key: str) -> str:
         """An m.annotation on ``event_id``, encrypted in encrypted rooms as Element and Tchap do.

@@ -34,7 +34,9 @@ class MatrixConfig(Section):
     user_id: str = Field(pattern=r"^@[^:]+:.+$")
     device_name: str = "plume"
     store_path: Path = Path("./data/store")
-    max_concurrent_questions: int = Field(default=4, ge=1, le=64)
+    # Ignored since LLM calls have their own limit (llm.max_concurrency); still accepted, so
+    # that older configuration files stay valid.
+    max_concurrent_questions: int | None = Field(default=None, ge=1, le=64)
     undecryptable_wait_s: float = Field(default=30.0, ge=0)
 
 

@@ -1,7 +1,7 @@
 """Running the handlers of synced events, so that no event is lost or handled twice.
 
-``HandlerRuns`` gives each event its own task (a room's events in order, at most ``slots`` at
-once), re-runs a handler that met an unavailable database (handlers are idempotent by event id),
+``HandlerRuns`` gives each event its own task (a room's events in order; the resources
+bound themselves: ``redaction.pool``, ``drafting.limits``), re-runs a handler that met an unavailable database (handlers are idempotent by event id),
 and saves the sync token of a batch only once every event of it and of the batches before was
 dealt with. On stop, handlers under way get ``grace_s`` seconds to finish; the others are
 cancelled and their batch's token is not saved, so the next start replays them.
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import Awaitable, Callable, Protocol
+from typing import Awaitable, Callable
 
 import structlog
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from bot.ports import SyncTokens
 from handlers import metrics
 
 log = structlog.get_logger("plume.matrix")
@@ -23,14 +24,6 @@ log = structlog.get_logger("plume.matrix")
 MAX_RETRY_S = 30.0  # longest wait between two attempts of a handler while the database is down
 
 Handle = Callable[[], Awaitable[None]]
-
-
-class SyncTokens(Protocol):
-    """Where the sync token lives between runs (the composition root backs it with the store)."""
-
-    def load(self) -> str | None: ...
-
-    def save(self, token: str) -> None: ...
 
 
 class Resume(Exception):
@@ -46,15 +39,14 @@ async def sleep_unless(event: asyncio.Event, seconds: float) -> None:
 
 
 class HandlerRuns:
-    def __init__(self, *, slots: int, sync_tokens: SyncTokens, stopping: asyncio.Event) -> None:
+    def __init__(self, *, sync_tokens: SyncTokens, stopping: asyncio.Event) -> None:
         self.sync_tokens = sync_tokens
         self._stopping = stopping
-        self._slots = asyncio.Semaphore(slots)
         self._room_locks: dict[str, asyncio.Lock] = {}
         self._batches: deque[tuple[str, list[asyncio.Task[bool]]]] = deque()
 
     def spawn(self, room_id: str, handle: Handle) -> asyncio.Task[bool]:
-        """Run ``handle()`` after the room's earlier events, within the slots. The task's result
+        """Run ``handle()`` after the room's earlier events. The task's result
         tells whether the event was dealt with (a crash is logged and counts as dealt with)."""
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
 
@@ -62,7 +54,7 @@ class HandlerRuns:
             metrics.EVENTS_QUEUED.inc()
             queued = True
             try:
-                async with lock, self._slots:
+                async with lock:
                     metrics.EVENTS_QUEUED.dec()
                     queued = False
                     return await self._until_database_answers(room_id, handle)
@@ -127,6 +119,7 @@ class HandlerRuns:
             log.info("matrix.stopped", finished=len(running) - len(late),
                      resumed_on_restart=len(late))
         self.save_token()
+        await self.sync_tokens.flush()
 
     def cancel(self) -> None:
         for _, tasks in list(self._batches):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import structlog
+from sqlalchemy.exc import SQLAlchemyError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.client import PlumeClient
@@ -36,6 +37,7 @@ from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.summaries import SummaryHandler
 from redaction import Redactor
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.audit import AuditKeyMissing, AuditLog, audit_key_from_env
 from storage.db import Database
@@ -51,16 +53,35 @@ SYNC_TOKEN_KEY = "sync_token"  # bot_state key of the sync token saved after han
 
 
 class StoredSyncTokens:
-    """The client's sync token, kept in the database (``bot_state``)."""
+    """The client's sync token, kept in the database (``bot_state``). ``save`` returns at once:
+    the writes run off the event loop, one at a time, so an older token never lands over a
+    newer one; ``flush()`` waits for the last."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._next: str | None = None
+        self._writer: asyncio.Task | None = None
 
     def load(self) -> str | None:
         return self.store.get_state(SYNC_TOKEN_KEY)
 
     def save(self, token: str) -> None:
-        self.store.set_state(SYNC_TOKEN_KEY, token)
+        self._next = token
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while self._next is not None:
+            token, self._next = self._next, None
+            try:
+                await asyncio.to_thread(self.store.set_state, SYNC_TOKEN_KEY, token)
+            except SQLAlchemyError as exc:  # the database is down: the next save writes a newer one
+                log.warning("matrix.token_not_saved", error=type(exc).__name__)
+                return
+
+    async def flush(self) -> None:
+        if self._writer is not None:
+            await self._writer
 
 
 @dataclass
@@ -76,6 +97,7 @@ class Bot:
     drafter: Drafter
     summaries: SummaryHandler
     security: SecurityHandler
+    redaction: RedactionPool
     ops: OpsServer | None = None  # /metrics and /health, while running with metrics.port set
 
     async def run(self) -> None:
@@ -96,6 +118,7 @@ class Bot:
                 await self.ops.stop()
             await self.client.close()
             await self.drafter.aclose()
+            self.redaction.close()
 
     def _start_scheduler(self) -> AsyncIOScheduler:
         """Daily jobs: team summaries, the audit witness head, the retention purge."""
@@ -153,13 +176,13 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     except BaseException:
         await client.close()
         raise
-    redactor = redactor or await loading
+    pool = RedactionPool(redactor or await loading, config.redaction.workers)
     handlers_store = AsyncStore(store)
-    pending = PendingValues(redactor, client.fetch_content, handlers_store.revisions)
-    questions = QuestionHandler(config=config, store=handlers_store, redactor=redactor,
+    pending = PendingValues(pool, client.fetch_content, handlers_store.revisions)
+    questions = QuestionHandler(config=config, store=handlers_store, redactor=pool,
                                 drafter=drafter, messenger=client, pending=pending,
                                 max_question_chars=config.redaction.max_question_chars)
-    decisions = DecisionHandler(store=handlers_store, redactor=redactor, messenger=client,
+    decisions = DecisionHandler(store=handlers_store, redactor=pool, messenger=client,
                                 pending=pending, questions=questions)
     summaries = SummaryHandler(config=config, store=handlers_store, messenger=client, access=access)
     security = SecurityHandler(config=config, store=handlers_store, messenger=client, access=access)
@@ -168,7 +191,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
                                       summaries, security])
     router = EventRouter(access=access, store=handlers_store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
-    return Bot(config, db, audit, store, client, router, drafter, summaries, security)
+    return Bot(config, db, audit, store, client, router, drafter, summaries, security, pool)
 
 
 def startup_error(exc: Exception) -> str:

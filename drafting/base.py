@@ -7,7 +7,9 @@
         ``latency_ms`` is the wall time of the whole call, retries included.
         ``statuses``: the HTTP status of each attempt (None: no response); empty offline.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
-                               auth | bad_request (handlers.messages.agents says it in French);
+                               auth | bad_request | unavailable (the circuit breaker of
+                               drafting.limits fails calls fast while the service is down)
+                               (handlers.messages.agents says it in French);
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text;
                                ``.statuses`` as in DraftResult.
@@ -34,9 +36,10 @@ if TYPE_CHECKING:
     from drafting.config import LLMConfig
 
 DRAFT_NOTES = ("truncated", "offline", "instruction_ignored")
-DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request")
+DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request",
+                     "unavailable")
 
-_RETRYABLE = frozenset({"timeout", "rate_limited", "overloaded", "server", "connection"})
+_RETRYABLE = frozenset({"timeout", "rate_limited", "overloaded", "server", "connection", "unavailable"})
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Both use the vendor's async SDK, so a draft never blocks the event loop. Time and retries are
 bounded twice: the SDK gets ``timeout_s`` per attempt and ``max_retries`` (it honours
 ``retry-after`` / ``retry-after-ms``), and the whole call runs under an asyncio deadline
-(``call_deadline_s``) in case a server asks for a long wait. Failures become ``DraftError``
-whose detail holds status codes and attempt counts only; logs carry sizes and figures, never text.
+(``call_deadline_s``) in case a server asks for a long wait. Every call goes through
+``drafting.limits.LLMGuard`` (adaptive concurrency limit, circuit breaker). Failures become
+``DraftError`` whose detail holds status codes and attempt counts only; logs carry sizes and
+figures, never text.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ import structlog
 from common.config import MissingSecret, secret
 from drafting.config import LLMConfig
 from drafting.base import DraftError, DraftResult
+from drafting.limits import LLMGuard, observe_response
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
+
+# Both SDKs send ``max_tokens``; a server that ignores it is cut at this many characters per
+# token (French runs near 4 per token; 6 never cuts an answer that kept to the limit).
+MAX_CHARS_PER_TOKEN = 6
 
 # The SDKs log full request bodies (the question) at DEBUG level: keep them at INFO at most.
 _SDK_LOGGERS = ("anthropic", "openai", "httpx", "httpx2", "httpcore")
@@ -64,6 +71,7 @@ async def _on_response(response) -> None:
     statuses = _attempts.get()
     if statuses:
         statuses[-1] = response.status_code
+    observe_response(response.status_code, response.headers)
 
 
 def _quiet_sdk_debug_logs() -> None:
@@ -89,6 +97,8 @@ class _RemoteDrafter:
         self.model = cfg.model
         self._max_tokens = cfg.max_output_tokens
         self._deadline_s = call_deadline_s(cfg)
+        self.guard = LLMGuard(cfg.max_concurrency, breaker_failures=cfg.breaker_failures,
+                              breaker_cooldown_s=cfg.breaker_cooldown_s)
         _quiet_sdk_debug_logs()
         self._client = self._client_class(
             api_key=key, base_url=cfg.base_url, timeout=cfg.timeout_s, max_retries=cfg.max_retries,
@@ -105,6 +115,14 @@ class _RemoteDrafter:
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
         tone: str | None = None, example: str | None = None,
     ) -> DraftResult:
+        """One call under ``self.guard``: fails fast with DraftError("unavailable") while the
+        service is known to be down, waits for a slot of the adaptive limit otherwise."""
+        async with self.guard.call():
+            return await self._call(redacted_question, instruction=instruction, previous=previous,
+                                    tone=tone, example=example)
+
+    async def _call(self, redacted_question: str, *, instruction: str | None,
+                    previous: str | None, tone: str | None, example: str | None) -> DraftResult:
         messages = build_messages(redacted_question, instruction=instruction, previous=previous,
                                   tone=tone, example=example)
         statuses: list[int | None] = []
@@ -113,6 +131,8 @@ class _RemoteDrafter:
         try:
             async with asyncio.timeout(self._deadline_s):
                 text, truncated = await self._complete(messages)
+            if len(text) > self._max_tokens * MAX_CHARS_PER_TOKEN:
+                text, truncated = text[:self._max_tokens * MAX_CHARS_PER_TOKEN], True
             if not text.strip():
                 raise DraftError("server", "empty completion")
         except (DraftError, TimeoutError, self._sdk.APIError) as exc:

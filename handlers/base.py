@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 
 class SendError(RuntimeError):
-    """The homeserver refused a send even after the bounded retries."""
+    """The homeserver refused a send even after the bounded retries. ``permanent``: it will refuse
+    it again (e.g. ``M_TOO_LARGE``), so sending it later is pointless."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Messenger(Protocol):

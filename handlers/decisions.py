@@ -28,7 +28,8 @@ from handlers.pending import PendingValues
 from handlers.profile import without_signature
 from handlers.questions import QuestionHandler
 from handlers.verbs import AGENT, Call, VerbTable, verb
-from redaction import Redactor, rehydrate
+from redaction import rehydrate
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.models import AWAITING, Decision, Draft, Question
 
@@ -48,7 +49,7 @@ class DraftTarget:
 
 
 class DecisionHandler:
-    def __init__(self, *, store: AsyncStore, redactor: Redactor, messenger: Messenger,
+    def __init__(self, *, store: AsyncStore, redactor: RedactionPool, messenger: Messenger,
                  pending: PendingValues, questions: QuestionHandler) -> None:
         self.store = store
         self.redactor = redactor

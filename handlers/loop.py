@@ -16,7 +16,6 @@ event, from which ``handlers.pending`` reads it back after a restart.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 
 import structlog
@@ -26,7 +25,8 @@ from handlers.messages import agents as messages
 from handlers.messages import notice
 from handlers.pending import PendingValues
 from handlers.questions import QuestionHandler
-from redaction import Redactor, masks
+from redaction import masks
+from redaction.pool import RedactionPool
 from redaction.placeholders import PLACEHOLDER, parse
 from storage.async_store import AsyncStore
 from storage.models import AWAITING, Question
@@ -43,7 +43,7 @@ class LoopHandler:
     def __init__(self, questions: QuestionHandler) -> None:
         self.questions = questions
         self.store: AsyncStore = questions.store
-        self.redactor: Redactor = questions.redactor
+        self.redactor: RedactionPool = questions.redactor
         self.messenger: Messenger = questions.messenger
         self.pending: PendingValues = questions.pending
 
@@ -58,7 +58,7 @@ class LoopHandler:
         known = await self.pending.mapping_for(question)  # None: values lost, placeholders stay
         mapping = known or {}
         entity_type = request.entity_type or masks.guess_entity_type(
-            request.expression, await asyncio.to_thread(self.redactor.redact, request.expression))
+            request.expression, await self.redactor.redact(request.expression))
         done = masks.apply(question.redacted_text, request.expression, entity_type, mapping)
         if done is None:
             await self.messenger.send_notice(question.room_id,
@@ -96,7 +96,7 @@ class LoopHandler:
             await self.messenger.send_notice(question.room_id, *messages.EDIT_NEEDS_TEXT)
             return
         redaction = await self.pending.redact(question, text)
-        leaks = self.redactor.leaks(redaction.text)
+        leaks = await self.redactor.leaks(redaction.text)
         if leaks:
             await self.messenger.send_notice(question.room_id,
                                              *notice(messages.leak_message(leaks)))

@@ -11,7 +11,6 @@ is not trusted (None: the draft keeps its placeholders).
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -19,7 +18,8 @@ import structlog
 from cachetools import TTLCache
 
 from handlers.events import strip_reply_fallback
-from redaction import Redaction, Redactor, masks
+from redaction import Redaction, masks
+from redaction.pool import RedactionPool
 from storage.models import Question, QuestionRevision
 
 FetchContent = Callable[[str, str], Awaitable[dict[str, Any] | None]]
@@ -43,7 +43,7 @@ def command_argument(body: str) -> str:
 
 
 class PendingValues:
-    def __init__(self, redactor: Redactor, fetch_content: FetchContent, revisions: Revisions, *,
+    def __init__(self, redactor: RedactionPool, fetch_content: FetchContent, revisions: Revisions, *,
                  ttl_s: float = 24 * 3600, maxsize: int = 10_000) -> None:
         self._redactor = redactor
         self._fetch = fetch_content
@@ -69,7 +69,7 @@ class PendingValues:
         """``text`` (typed by the agent, or written by the model) in placeholder form: the
         question's known values and the agent's masks are masked too, then the recognizers."""
         values = await self._values_for(question) or Values({})
-        result = await asyncio.to_thread(self._redactor.redact, text, values.mapping)
+        result = await self._redactor.redact(text, values.mapping)
         out, mapping = result.text, result.mapping
         for placeholder, entity_type in values.masks:
             done = masks.apply(out, mapping[placeholder], entity_type, mapping, placeholder)
@@ -84,7 +84,7 @@ class PendingValues:
         body = await self._body(question.room_id, question.event_id)
         if body is None:
             return None
-        first = await asyncio.to_thread(self._redactor.redact, body.strip())
+        first = await self._redactor.redact(body.strip())
         text, values = first.text, Values(first.mapping)
         for revision in await self._revisions(question.id):
             body = await self._body(question.room_id, revision.event_id)

@@ -8,7 +8,6 @@ idempotency key.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import structlog
@@ -22,7 +21,8 @@ from handlers.events import Incoming
 from handlers.messages import agents as messages
 from handlers.messages import notice
 from handlers.pending import PendingValues
-from redaction import Redactor, rehydrate
+from redaction import rehydrate
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.library import AnswerMatch
 from storage.models import Draft, Question
@@ -31,7 +31,7 @@ log = structlog.get_logger("plume.questions")
 
 
 class QuestionHandler:
-    def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: Redactor,
+    def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: RedactionPool,
                  drafter: Drafter, messenger: Messenger, pending: PendingValues,
                  max_question_chars: int) -> None:
         self.config = config
@@ -55,8 +55,8 @@ class QuestionHandler:
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
         with metrics.REDACTION_LATENCY.time():
-            redaction = await asyncio.to_thread(self.redactor.redact, text)
-        leaks = self.redactor.leaks(redaction.text)
+            redaction = await self.redactor.redact(text)
+        leaks = await self.redactor.leaks(redaction.text)
         counts = redaction.counts()
         question = existing or await self.store.open_question(
             event_id=event.event_id, room_id=event.room_id, agent=event.sender,
@@ -127,12 +127,7 @@ class QuestionHandler:
             _count_slow_downs(exc.statuses)
             metrics.DRAFTS.labels("failed").inc()
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
-            await self.store.draft_failed(question, kind=exc.kind, actor=actor)
-            event_id = await self.messenger.send_notice(
-                question.room_id, *messages.draft_failed(exc.kind),
-                reply_to=question.event_id)
-            await self.store.set_retry_prompt(event_id, question)
-            await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
+            await self._failed(question, exc.kind, messages.draft_failed(exc.kind), actor=actor)
             return
         finally:
             await self.messenger.set_typing(question.room_id, False)
@@ -142,9 +137,9 @@ class QuestionHandler:
         # What is stored is placeholder form, even if the model wrote a personal value itself.
         stored = (await self.pending.redact(question, result.text)).text
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
-                                     model=result.model, latency_ms=result.latency_ms,
-                                     instruction=instruction, actor=actor, tone=tone,
-                                     example=example)
+                                           model=result.model, latency_ms=result.latency_ms,
+                                           instruction=instruction, actor=actor, tone=tone,
+                                           example=example)
         log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms)
         notes = messages.draft_notes(result.notes, result.template)
@@ -164,13 +159,14 @@ class QuestionHandler:
         match = await self.store.similar_answer(team=question.team, agent=question.agent,
                                                 question_text=question.redacted_text,
                                                 min_similarity=settings.min_similarity)
-        if match is None or self.redactor.leaks(match.text):
+        if match is None or await self.redactor.leaks(match.text):
             return None
         return match
 
     async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
                     mapping: dict[str, str] | None) -> None:
-        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``.
+        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``,
+        unless the homeserver will never take it: then the question fails and the agent is told.
 
         The agent's signature is added here, locally; the validated answer offered gets this
         question's values only, where its placeholders match (another citizen's were never stored).
@@ -187,13 +183,29 @@ class QuestionHandler:
         try:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
-        except SendError:
+        except SendError as exc:
             metrics.DRAFTS.labels("undelivered").inc()
-            log.warning("draft.undelivered", question_id=question.id, version=draft.version)
+            log.warning("draft.undelivered", question_id=question.id, version=draft.version,
+                        permanent=exc.permanent)
+            if exc.permanent:
+                await self._failed(question, "undeliverable",
+                                   messages.draft_undeliverable(draft.version), actor="plume")
             return
         await self.store.set_draft_event(draft, event_id)
         for key in messages.DRAFT_BUTTONS:
             await self.messenger.send_reaction(question.room_id, event_id, key)
+
+    async def _failed(self, question: Question, kind: str, message: tuple[str, str], *,
+                      actor: str) -> None:
+        """Record a failure, tell the agent and offer 🔄 on the notice."""
+        await self.store.draft_failed(question, kind=kind, actor=actor)
+        try:
+            event_id = await self.messenger.send_notice(question.room_id, *message,
+                                                        reply_to=question.event_id)
+            await self.store.set_retry_prompt(event_id, question)
+            await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
+        except SendError:
+            log.warning("draft.failure_unsent", question_id=question.id, kind=kind)
 
     async def redeliver(self, *, min_age_s: float = 60) -> None:
         """Post again the drafts the homeserver refused (outage, rate limit): none is dropped."""

@@ -15,6 +15,7 @@ class RedactionConfig(Section):
     entities: Literal["default"] | list[str] = "default"
     name_model: bool = True  # add the trained PERSON model (redaction/recognizers/person_model.py)
     max_question_chars: int = Field(default=8000, ge=100)
+    workers: int = Field(default=2, ge=1, le=16)
 
     @field_validator("entities")
     @classmethod

@@ -18,3 +18,8 @@ def paragraphs(text: str) -> str:
 
 def notice(text: str) -> Message:
     return text, paragraphs(text)
+
+
+def part_label(number: int, count: int) -> str:
+    """First line of each part of a message too long for one Matrix event."""
+    return f"(partie {number}/{count})"

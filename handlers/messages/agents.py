@@ -83,12 +83,19 @@ DRAFT_ERRORS = {
     "auth": "Plume n'est pas autorisé à utiliser le service de rédaction (clé d'accès refusée) : "
             "prévenez l'administrateur de Plume.",
     "bad_request": "Le service de rédaction a refusé la demande (question trop longue ou format non accepté).",
+    "unavailable": "Le service de rédaction est indisponible en ce moment (plusieurs échecs de suite) : "
+                   "réessayez dans quelques minutes.",
 }
 
 
 def draft_error(kind: str) -> str:
     """The sentence for a ``drafting.DraftError`` kind."""
     return DRAFT_ERRORS.get(kind, "La rédaction du brouillon a échoué.")
+
+
+def draft_undeliverable(version: int) -> Message:
+    return notice(f"Le brouillon v{version} n'a pas pu être affiché : le serveur Matrix l'a refusé.\n"
+                  "Réagissez avec 🔄 (ou tapez !regenerer) pour en demander un autre.")
 
 
 def draft_failed(kind: str) -> Message:

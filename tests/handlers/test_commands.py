@@ -22,6 +22,7 @@ from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.summaries import SummaryHandler
 from handlers.verbs import AGENT, LEAD, SECURITY, Call, verb
+from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
 from storage.audit import AuditLog
 from storage.models import Decision
@@ -51,6 +52,7 @@ class Plume:
         store = AsyncStore(Store(db, AuditLog(db, TEST_AUDIT_KEY)))
         access = AccessPolicy(self.config)
         self.access = access
+        redactor = RedactionPool(redactor, workers=1)
         pending = PendingValues(redactor, self.messenger.fetch_content, store.revisions)
         self.questions = QuestionHandler(config=self.config, store=store, redactor=redactor,
                                          drafter=make_drafter(LLMConfig(backend="offline")),

@@ -100,7 +100,8 @@ async def test_masquer_redrafts_from_the_corrected_text_and_scrubs_the_value(plu
     assert plume.questions.store.sync.audit.verify().ok
 
     # A restart: the map is rebuilt from the room (the paste, then the !masquer command).
-    fresh = PendingValues(redactor, plume.messenger.fetch_content, plume.questions.store.revisions)
+    fresh = PendingValues(plume.questions.redactor, plume.messenger.fetch_content,
+                          plume.questions.store.revisions)
     assert (await fresh.mapping_for(question))["[LIEU_1]"] == VILLAGE
     assert (await fresh.redact(question, "à embrun")).text == "à [LIEU_1]"
 
@@ -158,7 +159,7 @@ async def test_confirm_before_send_prompt_mask_correct_confirm(confirming, redac
     assert fold(VILLAGE) not in stored_text(plume) and fold(NAME) not in stored_text(plume)
     assert store.sync.audit.verify().ok
 
-    fresh = PendingValues(redactor, plume.messenger.fetch_content, store.revisions)
+    fresh = PendingValues(plume.questions.redactor, plume.messenger.fetch_content, store.revisions)
     mapping = await fresh.mapping_for(question)
     assert mapping["[NOM_1]"] == NAME and mapping["[LIEU_1]"] == VILLAGE
 
