@@ -9,8 +9,12 @@
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text.
     Drafter (protocol):  .backend: str, .model: str,
-        async draft(redacted_question, *, instruction=None, previous=None) -> DraftResult
-        ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft.
+        async draft(redacted_question, *, instruction=None, previous=None, sources=(), example=None)
+            -> DraftResult
+        ``instruction`` is the agent's (redacted) regeneration hint ("plus court", "plus simple" and
+        "plus formel" are presets: drafting.prompts.TONES); ``previous`` the last draft;
+        ``sources`` the official passages to answer from (drafting.grounding.Source, best first);
+        ``example`` a close answer the team validated (placeholder form).
         Raises DraftError once the backend's bounded retries are spent.
         async aclose() releases the HTTP connections (no-op for offline).
     make_drafter(llm_config: bot.config.LLMConfig) -> Drafter
@@ -22,7 +26,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+from drafting.grounding import Source
 
 if TYPE_CHECKING:
     from bot.config import LLMConfig
@@ -74,7 +80,8 @@ class Drafter(Protocol):
     model: str
 
     async def draft(
-        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
+        sources: Sequence[Source] = (), example: str | None = None,
     ) -> DraftResult: ...
 
     async def aclose(self) -> None: ...

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from contextvars import ContextVar
+from typing import Sequence
 
 import anthropic
 import openai
@@ -20,6 +21,7 @@ import structlog
 
 from bot.config import ConfigError, LLMConfig, secret
 from drafting.base import DraftError, DraftResult
+from drafting.grounding import Source
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
@@ -104,9 +106,11 @@ class _RemoteDrafter:
         raise NotImplementedError
 
     async def draft(
-        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None
+        self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
+        sources: Sequence[Source] = (), example: str | None = None,
     ) -> DraftResult:
-        messages = build_messages(redacted_question, instruction=instruction, previous=previous)
+        messages = build_messages(redacted_question, instruction=instruction, previous=previous,
+                                  sources=sources, example=example)
         statuses: list[int | None] = []
         token = _attempts.set(statuses)
         start = time.perf_counter()
