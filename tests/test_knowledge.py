@@ -200,3 +200,20 @@ def test_cli_import_and_jsonl(config_file, dila_zip, tmp_path):
     for row, expected in ((out[0], "F1726"), (out[3], "F2258")):
         assert len(row["sources"]) == 2 and row["sources"][0]["id"] == expected
         assert set(row["sources"][0]) == {"id", "title", "url", "date", "score"}
+
+
+def test_validated_answers_library(db):
+    from knowledge.answers import AnswerLibrary
+
+    library = AnswerLibrary(db.engine, clean=lambda t: t.replace("[NOM_1]", " "))
+    library.add("d1", "equipe-a", "Bonjour, je suis [NOM_1], comment faire ma déclaration de naissance ?",
+                "Bonjour [NOM_1], la déclaration de naissance se fait à la mairie …", "2026-11-02")
+    library.add("d1", "equipe-a", "doublon ignoré", "…", "2026-11-03")
+    library.add("d2", "equipe-b", "Déclaration de naissance de mon fils, où aller ?", "Réponse B", "2026-11-04")
+    found = library.similar("equipe-a", "[NOM_1] : où faire la déclaration de naissance de mon bébé ?")
+    assert found is not None and found.id == "d1" and found.validated_at == "2026-11-02"
+    assert found.answer.startswith("Bonjour [NOM_1]")
+    assert library.similar("equipe-a", "Mon arrêt maladie n'est pas payé") is None
+    assert library.similar("equipe-c", "déclaration de naissance") is None
+    KnowledgeBase(db.engine).replace(read_fiches(NPM))  # an import leaves the library alone
+    assert library.similar("equipe-b", "déclaration de naissance de mon fils").id == "d2"
