@@ -14,7 +14,8 @@
     .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
         best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
         SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
-        within one query only.
+        within one query only, except for ``SourceHit.confident`` (score ≥ CONFIDENT_SCORE: on the
+        bench, 90% of real questions' best hit and a quarter of off-topic questions' pass it).
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
@@ -46,6 +47,7 @@ EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
 COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
 _CANDIDATES = 50
+CONFIDENT_SCORE = 1.6
 COMMON_SHARE = 0.4      # stems in more fiches than this share are left out of the FTS query
 
 
@@ -58,6 +60,10 @@ class SourceHit:
     score: float
     description: str = ""
     audience: str = "particuliers"
+
+    @property
+    def confident(self) -> bool:
+        return self.score >= CONFIDENT_SCORE
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
