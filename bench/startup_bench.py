@@ -33,7 +33,7 @@ def load_baseline() -> float:
 
 async def time_to_ready(workdir: Path) -> float:
     from bot.config import parse_config
-    from bot.homeserver import EmbeddedSynapse
+    from harness.homeserver import EmbeddedSynapse
     from bot.service import build_bot
 
     async with EmbeddedSynapse(workdir / "synapse") as hs:

@@ -43,7 +43,7 @@ def run(config: Path = ConfigOpt) -> None:
 @app.command()
 def demo(keep: bool = typer.Option(False, "--keep", help="Leave the homeserver and bot running.")) -> None:
     """Start an embedded homeserver, the bot and a scripted agent; play one question end to end."""
-    from bot.demo import run_demo
+    from harness.demo import run_demo
 
     raise typer.Exit(asyncio.run(run_demo(keep=keep)))
 
@@ -75,7 +75,7 @@ def audit_verify(
     witness: Optional[Path] = typer.Option(None, "--witness", help="Exported witness heads to check against."),
 ) -> None:
     """Check the whole hash chain; exit 1 with the first bad seq when it is broken."""
-    from storage.audit_cli import verify_command
+    from bot.cli_audit import verify_command
 
     raise typer.Exit(verify_command(_load(config), witness))
 
@@ -90,7 +90,7 @@ def audit_export(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
 ) -> None:
     """Stream audit events to stdout."""
-    from storage.audit_cli import export_command
+    from bot.cli_audit import export_command
 
     raise typer.Exit(export_command(_load(config), since=since, until=until, kinds=kind or [],
                                     actors=actor or [], fmt=fmt))
@@ -105,7 +105,7 @@ def summary(
     post: bool = typer.Option(False, "--post", help="Also post it to the team's lead room."),
 ) -> None:
     """Compute (and optionally post) a team's daily summary."""
-    from handlers.summaries import summary_command
+    from bot.cli_summary import summary_command
 
     raise typer.Exit(summary_command(_load(config), date=date, team=team, fmt=fmt, post=post))
 

@@ -1,4 +1,4 @@
-"""Plume's Matrix client: login, E2EE store, the sync loop and sending (the handlers' Messenger).
+"""Plume's Matrix client: E2EE store, the sync loop and sending (the handlers' Messenger).
 
 Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What shapes it
 (DESIGN §1):
@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import os
 import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Awaitable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -36,19 +35,17 @@ from nio import (
     RoomSendResponse,
     SyncResponse,
     UploadResponse,
-    WhoamiResponse,
 )
 from nio.api import Api
 
-from bot.access import AccessPolicy
-from bot.config import Config, secret
-from bot.events import Incoming
+from bot.config import MatrixConfig
+from bot.events import incoming_from_source
+from bot.session import login
 from handlers.base import SendError
-from storage.store import Store
+from handlers.events import Incoming
 
 log = structlog.get_logger("plume.matrix")
 
-SYNC_TOKEN_KEY = "sync_token"
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
     "presence": {"not_types": ["*"]},
@@ -65,24 +62,40 @@ class Router(Protocol):
     async def on_undecryptable(self, event: Incoming) -> None: ...
 
 
-class PlumeClient:
-    """Implements ``handlers.base.Messenger`` and runs the sync loop."""
+class SyncTokens(Protocol):
+    """Where the sync token lives between runs (the composition root backs it with the store)."""
 
-    def __init__(self, config: Config, store: Store, access: AccessPolicy) -> None:
-        mcfg = config.matrix
-        self.config = config
-        self.store = store
-        self.access = access
-        self.user_id = mcfg.user_id
-        self.store_path = Path(mcfg.store_path)
-        self.store_path.mkdir(parents=True, exist_ok=True)
+    def load(self) -> str | None: ...
+
+    def save(self, token: str) -> None: ...
+
+
+Trusts = Callable[[str], bool]  # user id -> may this user's devices receive the room keys?
+
+
+class PlumeClient:
+    """Implements ``handlers.base.Messenger`` and runs the sync loop.
+
+    ``sync_tokens`` loads and saves the sync token; ``trusts(user_id)`` decides whose devices
+    are trusted on first use; ``rooms_to_join`` are joined after the first sync.
+    """
+
+    def __init__(self, matrix: MatrixConfig, *, sync_tokens: SyncTokens, trusts: Trusts,
+                 rooms_to_join: Sequence[str] = ()) -> None:
+        self.matrix = matrix
+        self.sync_tokens = sync_tokens
+        self.trusts = trusts
+        self.rooms_to_join = list(rooms_to_join)
+        self.user_id = matrix.user_id
+        store_path = Path(matrix.store_path)
+        store_path.mkdir(parents=True, exist_ok=True)
         self.nio = AsyncClient(
-            mcfg.homeserver, mcfg.user_id, store_path=str(self.store_path),
+            matrix.homeserver, matrix.user_id, store_path=str(store_path),
             config=AsyncClientConfig(store_sync_tokens=False, encryption_enabled=True,
                                      max_limit_exceeded=5, max_timeouts=2, request_timeout=30),
         )
         self._room_locks: dict[str, asyncio.Lock] = {}
-        self._slots = asyncio.Semaphore(mcfg.max_concurrent_questions)
+        self._slots = asyncio.Semaphore(matrix.max_concurrent_questions)
         self._batches: deque[tuple[str, list[asyncio.Task]]] = deque()
         self._invites_seen: set[str] = set()
         self._stopping = asyncio.Event()
@@ -90,63 +103,12 @@ class PlumeClient:
 
     # -- session -----------------------------------------------------------------------------
 
-    @property
-    def _credentials_file(self) -> Path:
-        return self.store_path / "credentials.json"
-
-    @staticmethod
-    def check_credentials(config: Config) -> None:
-        """Raise RuntimeError unless a saved device, a token or a password is available."""
-        saved = (Path(config.matrix.store_path) / "credentials.json").exists()
-        if not (saved or secret("PLUME_MATRIX_ACCESS_TOKEN") or secret("PLUME_MATRIX_PASSWORD")):
-            raise RuntimeError("définissez PLUME_MATRIX_PASSWORD ou PLUME_MATRIX_ACCESS_TOKEN")
-
     async def login(self) -> None:
-        """Reuse the saved device and token, or log in once; then upload the device keys.
-
-        Raises RuntimeError with a French reason when no credentials work. Never logs out:
-        that would destroy the device and its keys.
-        """
-        creds = self._read_credentials()
-        token = secret("PLUME_MATRIX_ACCESS_TOKEN")
-        if creds:
-            self.nio.restore_login(creds["user_id"], creds["device_id"], creds["access_token"])
-        elif token:
-            self.nio.access_token = token
-            who = await self.nio.whoami()
-            if not isinstance(who, WhoamiResponse) or not who.device_id:
-                raise RuntimeError(f"jeton d'accès Matrix refusé par le serveur : {who}")
-            self.nio.restore_login(who.user_id, who.device_id, token)
-            self._write_credentials()
-        else:
-            password = secret("PLUME_MATRIX_PASSWORD")
-            if not password:
-                raise RuntimeError("définissez PLUME_MATRIX_PASSWORD ou PLUME_MATRIX_ACCESS_TOKEN")
-            try:
-                resp = await self.nio.login(password, device_name=self.config.matrix.device_name)
-            except (ClientConnectionError, asyncio.TimeoutError, TimeoutError) as exc:
-                raise RuntimeError(f"serveur Matrix injoignable : {exc}") from None
-            if not getattr(resp, "access_token", None):
-                raise RuntimeError("connexion Matrix refusée : "
-                                   f"{getattr(resp, 'message', resp)}")
-            self._write_credentials()
+        """Log in (``bot.session.login``) and upload the device keys before any room is joined."""
+        await login(self.nio, self.matrix)
         if self.nio.should_upload_keys:
             await self.nio.keys_upload()
         log.info("matrix.logged_in", device_id=self.nio.device_id)
-
-    def _read_credentials(self) -> dict | None:
-        try:
-            data = json.loads(self._credentials_file.read_text())
-        except (OSError, ValueError):
-            return None
-        return data if data.get("user_id") == self.user_id else None
-
-    def _write_credentials(self) -> None:
-        path = self._credentials_file
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump({"user_id": self.nio.user_id, "device_id": self.nio.device_id,
-                       "access_token": self.nio.access_token}, fh)
 
     async def close(self) -> None:
         self._stopping.set()
@@ -162,7 +124,7 @@ class PlumeClient:
 
     async def run(self, router: Router) -> None:
         """Sync until ``stop()``; survives homeserver outages with capped exponential backoff."""
-        since = self.store.get_state(SYNC_TOKEN_KEY)
+        since = self.sync_tokens.load()
         first_start = since is None
         full_state = True  # nio keeps no room state across restarts
         backoff = 1.0
@@ -215,7 +177,7 @@ class PlumeClient:
         while self._batches and all(t.done() for t in self._batches[0][1]):
             token = self._batches.popleft()[0]
         if token:
-            self.store.set_state(SYNC_TOKEN_KEY, token)
+            self.sync_tokens.save(token)
 
     def _spawn(self, room_id: str, coro: Awaitable[None]) -> asyncio.Task:
         lock = self._room_locks.setdefault(room_id, asyncio.Lock())
@@ -244,7 +206,7 @@ class PlumeClient:
                 if isinstance(event, MegolmEvent):
                     tasks.append(self._spawn(room_id, self._await_room_key(room_id, event, router)))
                     continue
-                incoming = Incoming.from_source(room_id, event.source)
+                incoming = incoming_from_source(room_id, event.source)
                 if incoming is not None:
                     tasks.append(self._spawn(room_id, router.on_event(incoming)))
         return tasks
@@ -268,14 +230,14 @@ class PlumeClient:
             await self.nio.request_room_key(event)
         except (LocalProtocolError, ClientConnectionError):
             pass
-        deadline = time.monotonic() + self.config.matrix.undecryptable_wait_s
+        deadline = time.monotonic() + self.matrix.undecryptable_wait_s
         while True:
             try:
                 decrypted = self.nio.decrypt_event(event)
             except Exception:  # nio raises EncryptionError / OlmError variants
                 decrypted = None
             if decrypted is not None:
-                incoming = Incoming.from_source(room_id, decrypted.source)
+                incoming = incoming_from_source(room_id, decrypted.source)
                 if incoming is not None:
                     await router.on_event(incoming)
                 return
@@ -298,9 +260,7 @@ class PlumeClient:
         return tasks
 
     async def _join_configured_rooms(self) -> None:
-        rooms = [t.lead_room for t in self.config.teams if t.lead_room]
-        rooms += [self.config.security.room] if self.config.security.room else []
-        for room_id in rooms:
+        for room_id in self.rooms_to_join:
             if room_id not in self.nio.rooms:
                 resp = await self.nio.join(room_id)
                 log.info("matrix.join_configured", room_id=room_id, ok=hasattr(resp, "room_id"))
@@ -341,12 +301,12 @@ class PlumeClient:
     # -- sending (Messenger) -----------------------------------------------------------------
 
     def _trust_room_devices(self, room_id: str) -> None:
-        """Trust allowed members' devices on first use; blacklist everybody else's."""
+        """Trust the devices of members ``trusts`` accepts on first use; blacklist the others'."""
         room = self.nio.rooms.get(room_id)
         if room is None or not self.nio.olm:
             return
         for user_id in room.users:
-            allowed = user_id == self.user_id or self.access.is_allowed(user_id)
+            allowed = user_id == self.user_id or self.trusts(user_id)
             for device in self.nio.device_store.active_user_devices(user_id):
                 if device.device_id == self.nio.device_id or device.verified or device.blacklisted:
                     continue

@@ -1,6 +1,8 @@
 """Plume configuration: the YAML file of DESIGN §3.2, validated at start-up.
 
-Secrets never live in the file; they are read from the environment:
+Each layer owns its sections (``redaction.config``, ``drafting.config``, ``storage.config``,
+``handlers.config``); ``Config`` composes them with the ``matrix`` section of the transport.
+Secrets never live in the file; they are read from the environment with ``secret``:
 ``PLUME_MATRIX_PASSWORD`` or ``PLUME_MATRIX_ACCESS_TOKEN``, ``ANTHROPIC_API_KEY``,
 ``PLUME_LLM_API_KEY`` (OpenAI-compatible backends) and ``PLUME_AUDIT_KEY`` (audit HMAC).
 """
@@ -9,22 +11,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
+
+from common.config import ConfigError, Section, secret
+from drafting.config import LLMConfig
+from handlers.config import AccessConfig, SecurityConfig, SummaryConfig, TeamConfig
+from redaction.config import RedactionConfig
+from storage.config import StorageConfig
+
+__all__ = ["AccessConfig", "Config", "ConfigError", "LLMConfig", "MatrixConfig", "RedactionConfig",
+           "SecurityConfig", "StorageConfig", "SummaryConfig", "TeamConfig", "load_config",
+           "parse_config", "secret"]
 
 
-class ConfigError(Exception):
-    """A configuration problem; the message names the offending field."""
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class MatrixConfig(_Section):
+class MatrixConfig(Section):
     homeserver: str
     user_id: str = Field(pattern=r"^@[^:]+:.+$")
     device_name: str = "plume"
@@ -33,63 +35,9 @@ class MatrixConfig(_Section):
     undecryptable_wait_s: float = Field(default=30.0, ge=0)
 
 
-class AccessConfig(_Section):
-    allowed_homeservers: list[str] = []
-    allowed_users: list[str] = []
+class Config(Section):
+    """The whole file; satisfies ``handlers.config.HandlersConfig``."""
 
-
-class LLMConfig(_Section):
-    backend: Literal["anthropic", "openai", "offline"] = "anthropic"
-    model: str = "claude-sonnet-4-5"
-    base_url: str | None = None
-    timeout_s: float = Field(default=60, gt=0)
-    max_output_tokens: int = Field(default=1200, ge=1)
-    max_retries: int = Field(default=2, ge=0, le=10)
-
-
-class RedactionConfig(_Section):
-    language: Literal["fr"] = "fr"
-    spacy_model: str = "fr_core_news_md"
-    entities: Literal["default"] | list[str] = "default"
-    max_question_chars: int = Field(default=8000, ge=100)
-
-
-class StorageConfig(_Section):
-    url: str = "sqlite:///./data/plume.db"
-    retention_days: int = Field(default=365, ge=1)
-
-
-class TeamConfig(_Section):
-    name: str
-    lead_room: str | None = None
-    leads: list[str] = []
-    agents: list[str] = []
-    per_agent_stats: bool = False
-
-
-class SummaryConfig(_Section):
-    time: str = Field(default="18:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    timezone: str = "Europe/Paris"
-    catch_up_hours: float = Field(default=6, ge=0)
-    post_when_idle: bool = True
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
-
-
-class SecurityConfig(_Section):
-    room: str | None = None
-    users: list[str] = []
-    witness_time: str = Field(default="23:55", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class Config(_Section):
     matrix: MatrixConfig
     access: AccessConfig = AccessConfig()
     llm: LLMConfig = LLMConfig()
@@ -105,6 +53,12 @@ class Config(_Section):
 
     def team_named(self, name: str) -> TeamConfig | None:
         return next((t for t in self.teams if t.name == name), None)
+
+    @property
+    def staff_rooms(self) -> list[str]:
+        """The lead rooms and the security room: the bot joins them at start-up."""
+        rooms = [t.lead_room for t in self.teams if t.lead_room]
+        return rooms + ([self.security.room] if self.security.room else [])
 
 
 def parse_config(data: dict) -> Config:
@@ -128,8 +82,3 @@ def load_config(path: str | os.PathLike) -> Config:
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{path}: the top level must be a mapping")
     return parse_config(data)
-
-
-def secret(name: str) -> str | None:
-    """A secret from the environment (empty counts as unset)."""
-    return os.environ.get(name) or None

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import structlog
 
-from bot.access import AccessPolicy
 from bot.client import PlumeClient
-from bot.events import Incoming
-from handlers import messages
+from handlers.access import AccessPolicy
 from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
+from handlers.events import Incoming
+from handlers.messages import Message
+from handlers.messages import agents as messages
 from handlers.questions import QuestionHandler
-from storage.store import Store
+from storage.async_store import AsyncStore
 
 log = structlog.get_logger("plume.router")
 
 
 class EventRouter:
-    def __init__(self, *, access: AccessPolicy, store: Store, client: PlumeClient,
+    def __init__(self, *, access: AccessPolicy, store: AsyncStore, client: PlumeClient,
                  questions: QuestionHandler, decisions: DecisionHandler,
                  commands: CommandHandler) -> None:
         self.access = access
@@ -34,20 +35,20 @@ class EventRouter:
             return
         if not self.access.is_allowed(inviter):
             log.info("access.denied", reason="invite_from_stranger", room_id=room_id)
-            self.store.access_denied(inviter or "unknown", "invite_from_stranger", room_id=room_id)
+            await self.store.access_denied(inviter or "unknown", "invite_from_stranger", room_id=room_id)
             await self.client.leave(room_id)
             return
         if not await self.client.join(room_id):
             return
         if await self._refuse_group_room(room_id, inviter):
             return
-        await self.client.send_notice(room_id, *messages.WELCOME)
+        await self.client.send_notice(room_id, *self.commands.welcome())
 
     async def _refuse_group_room(self, room_id: str, actor: str) -> bool:
         if await self.client.member_count(room_id) <= 2:
             return False
         log.info("access.denied", reason="group_room", room_id=room_id)
-        self.store.access_denied(actor, "group_room", room_id=room_id)
+        await self.store.access_denied(actor, "group_room", room_id=room_id)
         await self.client.send_notice(room_id, *messages.GROUP_ROOM_REFUSED)
         await self.client.leave(room_id)
         return True
@@ -59,8 +60,8 @@ class EventRouter:
                 await self._refuse_group_room(event.room_id, event.sender)
             return
         if not self.access.is_allowed(event.sender):
-            if self.store.claim_event(event.event_id, event.room_id):
-                self.store.access_denied(event.sender, "message_from_stranger", room_id=event.room_id)
+            if await self.store.claim_event(event.event_id, event.room_id):
+                await self.store.access_denied(event.sender, "message_from_stranger", room_id=event.room_id)
             return
         if event.kind == "text" and event.body.lstrip().startswith("!"):
             await self.commands.on_command(event, role)
@@ -80,11 +81,11 @@ class EventRouter:
         await self._notice_once(event, messages.UNDECRYPTABLE)
 
     async def _on_edit(self, event: Incoming) -> None:
-        if self.store.question_for_event(event.target) is None:
+        if await self.store.question_for_event(event.target) is None:
             await self._notice_once(event, messages.EDIT_OF_NON_QUESTION)
             return
         await self.questions.on_paste(event, edited=True)
 
-    async def _notice_once(self, event: Incoming, message: messages.Message) -> None:
-        if self.store.claim_event(event.event_id, event.room_id):
+    async def _notice_once(self, event: Incoming, message: Message) -> None:
+        if await self.store.claim_event(event.event_id, event.room_id):
             await self.client.send_notice(event.room_id, *message, reply_to=event.event_id)

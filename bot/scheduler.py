@@ -22,18 +22,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Config
-from handlers.base import Messenger
-from handlers.summaries import post_summary
-from storage.db import Database
+from common.clock import utc_now
+from handlers.summaries import SummaryHandler
 
 log = structlog.get_logger(__name__)
 
 Clock = Callable[[], datetime]
 MIN_MISFIRE_GRACE_S = 60
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def make_scheduler(config: Config) -> AsyncIOScheduler:
@@ -74,19 +69,19 @@ def due_day(now: datetime, hhmm: str, tz: ZoneInfo) -> date:
     return today if fire is not None and fire <= now else today - timedelta(days=1)
 
 
-async def run_team_summary(team_name: str, *, config: Config, db: Database, messenger: Messenger,
-                           audit=None, clock: Clock = utc_now) -> bool:
+async def run_team_summary(team_name: str, *, config: Config, summaries: SummaryHandler,
+                           clock: Clock = utc_now) -> bool:
     """The daily job of one team: post the summary of the day whose run is due."""
     team = config.team_named(team_name)
     if team is None:
         return False
     now = clock()
     day = due_day(now, config.summary.time, ZoneInfo(config.summary.timezone))
-    return await post_summary(db, config, team, day, messenger, audit=audit, now=now)
+    return await summaries.post_daily(team, day, now=now)
 
 
-def schedule_summaries(scheduler: AsyncIOScheduler, *, config: Config, db: Database,
-                       messenger: Messenger, audit=None, clock: Clock = utc_now) -> list[Job]:
+def schedule_summaries(scheduler: AsyncIOScheduler, *, config: Config, summaries: SummaryHandler,
+                       clock: Clock = utc_now) -> list[Job]:
     """One daily job per team with a lead room, id ``summary:<team>``, at ``summary.time``."""
     tz = ZoneInfo(config.summary.timezone)
     jobs = []
@@ -95,15 +90,14 @@ def schedule_summaries(scheduler: AsyncIOScheduler, *, config: Config, db: Datab
             continue
 
         async def job(name: str = team.name) -> bool:
-            return await run_team_summary(name, config=config, db=db, messenger=messenger,
-                                          audit=audit, clock=clock)
+            return await run_team_summary(name, config=config, summaries=summaries, clock=clock)
 
         jobs.append(schedule_daily(scheduler, f"summary:{team.name}", config.summary.time, tz, job))
     return jobs
 
 
-async def catch_up_summaries(now: datetime, *, config: Config, db: Database, messenger: Messenger,
-                             audit=None) -> list[tuple[str, date]]:
+async def catch_up_summaries(now: datetime, *, config: Config,
+                             summaries: SummaryHandler) -> list[tuple[str, date]]:
     """At start-up: post each team's summary whose run (yesterday or today) was missed less than
     ``summary.catch_up_hours`` before ``now`` and was not sent. Returns (team, day) posted.
 
@@ -119,7 +113,7 @@ async def catch_up_summaries(now: datetime, *, config: Config, db: Database, mes
             continue
         for team in config.teams:
             try:
-                if await post_summary(db, config, team, day, messenger, audit=audit, now=now):
+                if await summaries.post_daily(team, day, now=now):
                     posted.append((team.name, day))
             except Exception:
                 log.exception("summary.catch_up_failed", team=team.name, day=day.isoformat())

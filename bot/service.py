@@ -1,4 +1,8 @@
-"""Wires the bot together and runs it: ``plume run`` and ``plume demo`` both go through here."""
+"""The composition root: wires the bot together and runs it (``plume run`` and ``plume demo``).
+
+``build_bot`` builds every object once and passes each its collaborators: the store (through
+``AsyncStore`` for the handlers), the redactor, the drafter and the Matrix client as Messenger.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +11,32 @@ import signal
 import sys
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.access import AccessPolicy
 from bot.client import PlumeClient
 from bot.config import Config, ConfigError
 from bot.logging import configure_logging
-from bot.events import Incoming
 from bot.router import EventRouter
 from bot.scheduler import catch_up_summaries, make_scheduler, schedule_daily, schedule_summaries
+from bot.session import check_credentials
+from bot.sources import bot_knowledge
+from common.clock import utc_now
+from common.config import MissingSecret
 from drafting import Drafter, make_drafter
+from handlers.access import AccessPolicy
 from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
+from handlers.messages.security import audit_key_missing
 from handlers.pending import PendingValues
 from handlers.questions import QuestionHandler
-from handlers.security import handle_audit_command, post_witness
-from handlers.summaries import handle_resume_command, post_requested
+from handlers.security import SecurityHandler
+from handlers.sources import Grounding
+from handlers.summaries import SummaryHandler
 from redaction import Redactor
+from storage.async_store import AsyncStore
 from storage.audit import AuditKeyMissing, AuditLog, audit_key_from_env
 from storage.db import Database
 from storage.store import Store
@@ -37,18 +46,20 @@ log = structlog.get_logger("plume.service")
 PURGE_TIME = "03:30"  # daily retention purge, local time
 REDELIVER_EVERY_S = 30  # how often drafts the homeserver refused are posted again
 POST_REQUESTS_EVERY_S = 5  # how often summaries asked for with `plume summary --post` are posted
+SYNC_TOKEN_KEY = "sync_token"  # bot_state key of the sync token saved after handling
 
 
-def _staff_commands(config: Config, db: Database, audit: AuditLog, client: PlumeClient) -> dict:
-    async def resume(args: list[str], event: Incoming) -> None:
-        await handle_resume_command(args, sender=event.sender, room_id=event.room_id, db=db,
-                                    config=config, messenger=client, audit=audit)
+class StoredSyncTokens:
+    """The client's sync token, kept in the database (``bot_state``)."""
 
-    async def audit_command(args: list[str], event: Incoming) -> None:
-        await handle_audit_command(args, sender=event.sender, room_id=event.room_id,
-                                   config=config, audit=audit, messenger=client)
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
-    return {"resume": resume, "audit": audit_command}
+    def load(self) -> str | None:
+        return self.store.get_state(SYNC_TOKEN_KEY)
+
+    def save(self, token: str) -> None:
+        self.store.set_state(SYNC_TOKEN_KEY, token)
 
 
 @dataclass
@@ -62,6 +73,8 @@ class Bot:
     client: PlumeClient
     router: EventRouter
     drafter: Drafter
+    summaries: SummaryHandler
+    security: SecurityHandler
 
     async def run(self) -> None:
         scheduler = self._start_scheduler()
@@ -79,42 +92,40 @@ class Bot:
         config, tz = self.config, ZoneInfo(self.config.summary.timezone)
         scheduler = make_scheduler(config)
         scheduler.start()
-        schedule_summaries(scheduler, config=config, db=self.db, messenger=self.client,
-                           audit=self.audit)
+        schedule_summaries(scheduler, config=config, summaries=self.summaries)
         if config.security.room:
             schedule_daily(scheduler, "audit:witness", config.security.witness_time, tz,
-                           post_witness, self.audit, self.client, config.security.room)
+                           self.security.post_witness, config.security.room)
         schedule_daily(scheduler, "audit:purge", PURGE_TIME, tz, asyncio.to_thread,
                        self.audit.purge, config.storage.retention_days)
         scheduler.add_job(self.router.questions.redeliver, "interval", seconds=REDELIVER_EVERY_S,
                           id="drafts:redeliver")
-        scheduler.add_job(post_requested, "interval", seconds=POST_REQUESTS_EVERY_S,
-                          args=(self.db, config, self.client), kwargs={"audit": self.audit},
+        scheduler.add_job(self.summaries.post_requested, "interval", seconds=POST_REQUESTS_EVERY_S,
                           id="summaries:requested")
         return scheduler
 
     async def _catch_up(self) -> None:
         """Summaries missed while the bot was down, once the first sync knows the rooms."""
         await self.client.ready.wait()
-        await catch_up_summaries(datetime.now(timezone.utc), config=self.config, db=self.db,
-                                 messenger=self.client, audit=self.audit)
+        await catch_up_summaries(utc_now(), config=self.config, summaries=self.summaries)
 
 
 async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     """Check secrets, migrate the database, load the redactor, log in.
 
-    Raises AuditKeyMissing, ConfigError (missing LLM key) or RuntimeError (Matrix login), each
-    with a French message, before anything is written when a secret is missing.
+    Raises AuditKeyMissing, ConfigError (missing LLM key) or RuntimeError (Matrix login, with a
+    French message), before anything is written when a secret is missing.
     """
     key = audit_key_from_env()
     drafter = make_drafter(config.llm)
-    PlumeClient.check_credentials(config)
+    check_credentials(config.matrix)
     db = Database(config.storage.url)
     db.migrate()
     audit = AuditLog(db, key)
     store = Store(db, audit)
     access = AccessPolicy(config)
-    client = PlumeClient(config, store, access)
+    client = PlumeClient(config.matrix, sync_tokens=StoredSyncTokens(store), trusts=access.is_allowed,
+                         rooms_to_join=config.staff_rooms)
     # The redactor (spaCy model) loads in a thread while the client logs in.
     loading = None if redactor else asyncio.create_task(
         asyncio.to_thread(Redactor, config.redaction))
@@ -124,16 +135,30 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
         await client.close()
         raise
     redactor = redactor or await loading
+    handlers_store = AsyncStore(store)
     pending = PendingValues(redactor, client.fetch_content)
-    questions = QuestionHandler(config=config, store=store, redactor=redactor, drafter=drafter,
-                                messenger=client, pending=pending)
-    decisions = DecisionHandler(store=store, redactor=redactor, messenger=client, pending=pending,
-                                questions=questions)
-    commands = CommandHandler(store=store, messenger=client, decisions=decisions,
-                              staff_commands=_staff_commands(config, db, audit, client))
-    router = EventRouter(access=access, store=store, client=client, questions=questions,
+    questions = QuestionHandler(config=config, store=handlers_store, redactor=redactor,
+                                drafter=drafter, messenger=client, pending=pending,
+                                max_question_chars=config.redaction.max_question_chars,
+                                grounding=Grounding(bot_knowledge(db.engine, redactor)))
+    decisions = DecisionHandler(store=handlers_store, redactor=redactor, messenger=client,
+                                pending=pending, questions=questions)
+    summaries = SummaryHandler(config=config, store=handlers_store, messenger=client, access=access)
+    security = SecurityHandler(config=config, store=handlers_store, messenger=client, access=access)
+    commands = CommandHandler(store=handlers_store, messenger=client,
+                              owners=[decisions, summaries, security])
+    router = EventRouter(access=access, store=handlers_store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
-    return Bot(config, db, audit, store, client, router, drafter)
+    return Bot(config, db, audit, store, client, router, drafter, summaries, security)
+
+
+def startup_error(exc: Exception) -> str:
+    """The operator's French line for a start-up failure."""
+    if isinstance(exc, AuditKeyMissing):
+        return audit_key_missing(exc.kind)
+    if isinstance(exc, MissingSecret):
+        return f"{exc.field} : la variable d'environnement {exc.variable} est requise"
+    return str(exc)
 
 
 async def run_bot(config: Config) -> int:
@@ -142,7 +167,7 @@ async def run_bot(config: Config) -> int:
     try:
         bot = await build_bot(config)
     except (AuditKeyMissing, ConfigError, RuntimeError, ValueError) as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"erreur : {startup_error(exc)}", file=sys.stderr)
         return 1
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,9 +1,9 @@
 """Wiring of the knowledge base (knowledge/) for the command line and the bot.
 
-    open_knowledge(config, embed=None) -> KnowledgeBase on ``storage.url``, whose queries have
-        the redaction placeholders removed first. ``embed`` is the semantic signal; the bot passes
-        one built on the redactor's spaCy model (knowledge.vectors.spacy_embedder); ``plume sources
-        --jsonl`` loads the vectors of ``redaction.spacy_model``; the import needs none.
+    knowledge_for(engine, embed=None) -> KnowledgeBase whose queries have the redaction
+        placeholders removed first. ``embed`` is the semantic signal: the bot passes one built on
+        the redactor's spaCy model (``bot_knowledge``), ``plume sources --jsonl`` loads the vectors
+        of ``redaction.spacy_model``; the import needs none.
     import_command(config, path) / search_command(config, k): ``plume sources import`` and
         ``plume sources --jsonl`` (DESIGN §3.1).
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.config import Config
 from knowledge.commands import import_command as _import, search_jsonl
 from knowledge.index import Embed, KnowledgeBase
-from knowledge.vectors import load_embedder
+from knowledge.vectors import load_embedder, spacy_embedder
 from redaction.placeholders import PLACEHOLDER
 from storage.db import Database
 
@@ -25,8 +25,14 @@ def _without_placeholders(text: str) -> str:
     return PLACEHOLDER.sub(" ", text)
 
 
-def open_knowledge(config: Config, embed: Embed | None = None) -> KnowledgeBase:
-    return KnowledgeBase(Database(config.storage.url).engine, embed, clean=_without_placeholders)
+def knowledge_for(engine, embed: Embed | None = None) -> KnowledgeBase:
+    return KnowledgeBase(engine, embed, clean=_without_placeholders)
+
+
+def bot_knowledge(engine, redactor) -> KnowledgeBase:
+    """The bot's knowledge base, on the redactor's already loaded spaCy vectors (no second copy)."""
+    nlp = getattr(redactor, "nlp", None)
+    return knowledge_for(engine, spacy_embedder(nlp) if nlp is not None else None)
 
 
 def import_command(config: Config, path: Path) -> int:
@@ -44,5 +50,5 @@ def search_command(config: Config, k: int) -> int:
         print(f"erreur : aucune fiche importée dans {database.engine.url.render_as_string()} "
               "(lancez d'abord « plume sources import CHEMIN »)", file=sys.stderr)
         return 1
-    kb = KnowledgeBase(database.engine, load_embedder(config.redaction.spacy_model), clean=_without_placeholders)
+    kb = knowledge_for(database.engine, load_embedder(config.redaction.spacy_model))
     return search_jsonl(sys.stdin, sys.stdout, kb, k)

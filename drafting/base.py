@@ -1,26 +1,25 @@
 """Drafting contract: what handlers get from an LLM backend.
 
-    DraftResult(text, backend, model, latency_ms, notice=None)
-        ``text`` is in placeholder form (the LLM only ever sees redacted text); ``notice`` is an
-        optional French line shown to the agent (e.g. that the offline backend drafted it).
+    DraftResult(text, backend, model, latency_ms, notes=(), template=None)
+        ``text`` is in placeholder form (the LLM only ever sees redacted text); ``notes`` are
+        DRAFT_NOTES kinds the handlers tell the agent about (``truncated``: the output limit was
+        hit; ``offline``: a réponse type, titled ``template``; ``offline_fiche``: the offline draft
+        made of the official fiche titled ``template``; ``instruction_ignored``).
         ``latency_ms`` is the wall time of the whole call, retries included.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
-                               auth | bad_request ; ``.user_message`` is the French text for the agent;
+                               auth | bad_request (handlers.messages.agents says it in French);
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text.
     Drafter (protocol):  .backend: str, .model: str,
-        async draft(redacted_question, *, instruction=None, previous=None, sources=(), example=None)
-            -> DraftResult
-        ``instruction`` is the agent's (redacted) regeneration hint ("plus court", "plus simple" and
-        "plus formel" are presets: drafting.prompts.TONES); ``previous`` the last draft;
-        ``sources`` the official passages to answer from (drafting.grounding.Source, best first);
-        ``example`` a close answer the team validated (placeholder form).
+        async draft(redacted_question, *, instruction=None, previous=None, sources=()) -> DraftResult
+        ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft;
+        ``sources`` the official passages to answer from (drafting.grounding.Source, best first).
         Raises DraftError once the backend's bounded retries are spent.
         async aclose() releases the HTTP connections (no-op for offline).
-    make_drafter(llm_config: bot.config.LLMConfig) -> Drafter
+    make_drafter(llm_config: drafting.config.LLMConfig) -> Drafter
         anthropic: AsyncAnthropic (ANTHROPIC_API_KEY); openai: AsyncOpenAI (PLUME_LLM_API_KEY);
         offline: réponses types from drafting/reponses_types/*.yaml.
-        Raises bot.config.ConfigError when the backend's API key is missing from the environment.
+        Raises common.config.MissingSecret (a ConfigError) when the API key is not in the environment.
 """
 
 from __future__ import annotations
@@ -31,20 +30,11 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 from drafting.grounding import Source
 
 if TYPE_CHECKING:
-    from bot.config import LLMConfig
+    from drafting.config import LLMConfig
 
+DRAFT_NOTES = ("truncated", "offline", "offline_fiche", "instruction_ignored")
 DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request")
 
-_USER_MESSAGES = {
-    "timeout": "Le service de rédaction n'a pas répondu à temps.",
-    "rate_limited": "Le service de rédaction reçoit trop de demandes en ce moment.",
-    "overloaded": "Le service de rédaction est momentanément surchargé.",
-    "server": "Le service de rédaction a rencontré une erreur.",
-    "connection": "Le service de rédaction est injoignable (problème de connexion).",
-    "auth": "Plume n'est pas autorisé à utiliser le service de rédaction (clé d'accès refusée) : "
-            "prévenez l'administrateur de Plume.",
-    "bad_request": "Le service de rédaction a refusé la demande (question trop longue ou format non accepté).",
-}
 _RETRYABLE = frozenset({"timeout", "rate_limited", "overloaded", "server", "connection"})
 
 
@@ -54,7 +44,8 @@ class DraftResult:
     backend: str
     model: str
     latency_ms: int
-    notice: str | None = None
+    notes: tuple[str, ...] = ()
+    template: str | None = None
 
 
 class DraftError(Exception):
@@ -64,11 +55,6 @@ class DraftError(Exception):
         super().__init__(f"{kind}: {detail}" if detail else kind)
         self.kind = kind
         self.detail = detail
-
-    @property
-    def user_message(self) -> str:
-        """French sentence for the agent (the bot appends how to retry)."""
-        return _USER_MESSAGES.get(self.kind, "La rédaction du brouillon a échoué.")
 
     @property
     def retryable(self) -> bool:
@@ -81,7 +67,7 @@ class Drafter(Protocol):
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (), example: str | None = None,
+        sources: Sequence[Source] = (),
     ) -> DraftResult: ...
 
     async def aclose(self) -> None: ...
@@ -99,6 +85,6 @@ def make_drafter(llm_config: LLMConfig) -> Drafter:
         return AnthropicDrafter(llm_config)
     if llm_config.backend == "openai":
         return OpenAIDrafter(llm_config)
-    from bot.config import ConfigError
+    from common.config import ConfigError
 
-    raise ConfigError(f"llm.backend : backend inconnu {llm_config.backend!r}")
+    raise ConfigError(f"llm.backend: unknown backend {llm_config.backend!r}")

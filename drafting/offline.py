@@ -89,29 +89,25 @@ class OfflineDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (), example: str | None = None,
+        sources: Sequence[Source] = (),
     ) -> DraftResult:
         start = time.perf_counter()
         greeting = salutation(redacted_question)
+        ignored = ("instruction_ignored",) if instruction and instruction.strip() else ()
         if sources:
             texts = [from_fiche(greeting, source) for source in sources]
             text = next((t for t in texts if previous is None or t.strip() != previous.strip()), texts[0])
-            chosen = sources[texts.index(text)]
-            notice = (f"Brouillon hors ligne tiré de la fiche « {chosen.title} » (service-public.fr, mise à "
-                      f"jour le {french_date(chosen.date)}), sans modèle de langue. Vérifiez qu'elle "
-                      "répond à la situation de l'usager.")
             return DraftResult(text=text, backend=self.backend, model=self.model,
-                               latency_ms=round((time.perf_counter() - start) * 1000), notice=notice)
+                               latency_ms=round((time.perf_counter() - start) * 1000),
+                               notes=("offline_fiche", *ignored), template=sources[texts.index(text)].title)
         candidates = [(r, r.texte.replace("{salutation}", greeting)) for r in rank(redacted_question, self._reponses)]
         chosen, text = candidates[0]
         if previous is not None:
             chosen, text = next(((r, t) for r, t in candidates if t.strip() != previous.strip()), candidates[0])
-        notice = (f"Brouillon hors ligne : réponse type « {chosen.titre} », proposée sans modèle de langue. "
-                  "Vérifiez-la et adaptez-la à la situation de l'usager.")
-        if instruction and instruction.strip():
-            notice += " La consigne de l'agent ne peut pas être appliquée hors ligne."
+        notes = ("offline", *ignored)
         latency_ms = round((time.perf_counter() - start) * 1000)
-        return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms, notice=notice)
+        return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms,
+                           notes=notes, template=chosen.titre)
 
     async def aclose(self) -> None:
         return None

@@ -3,9 +3,7 @@
 ``SYSTEM_PROMPT`` is the system instruction; ``build_messages`` gives the conversation as a list of
 ``{"role": "user" | "assistant", "content": str}`` dicts, usable by both the Anthropic Messages API
 and OpenAI-compatible chat completions (which get the system prompt as a first message).
-``sources`` (drafting.grounding.Source) are the official passages the answer must rest on;
-``example`` an answer the team validated for a close question (placeholder form).
-``tone_instruction(text)`` turns "plus court", "plus simple", "plus formel" into full instructions.
+``sources`` (drafting.grounding.Source) are the official passages the answer must rest on.
 """
 
 from __future__ import annotations
@@ -57,30 +55,11 @@ indiquez l'organisme à contacter, sans inventer la réponse.
 - Ne donnez aucun lien autre que ceux des extraits ; les sources seront ajoutées à la fin de la \
 réponse par l'agent, ne les listez pas vous-même."""
 
-TONES = {
-    "plus court": "Raccourcissez la réponse : trois à cinq phrases, l'essentiel seulement, mêmes faits.",
-    "plus simple": "Réécrivez la réponse en langage simple et clair (FALC) : phrases courtes, mots "
-                   "courants, aucun sigle sans explication, une idée par phrase.",
-    "plus formel": "Adoptez un registre plus formel et administratif, avec des formules de politesse "
-                   "complètes, sans changer les faits.",
-}
-
-
-def tone_instruction(text: str | None) -> str | None:
-    """The full instruction for a tone preset ("plus court", "Plus simple !"…), else ``text``."""
-    key = " ".join((text or "").lower().strip(" !.").split())
-    return TONES.get(key, text)
-
-
-def question_message(redacted_question: str, sources: Sequence[Source] = (), example: str | None = None) -> str:
+def question_message(redacted_question: str, sources: Sequence[Source] = ()) -> str:
     text = ("Question de l'usager (données personnelles remplacées par des marqueurs) :\n"
             f"<question>\n{redacted_question.strip()}\n</question>\n\n")
     if sources:
         text += f"{SOURCES_RULES}\n<sources>\n{sources_block(sources)}\n</sources>\n\n"
-    if example and example.strip():
-        text += ("Réponse validée par l'équipe pour une question proche (inspirez-vous-en si elle "
-                 f"s'applique, sans recopier ce qui ne correspond pas) :\n<exemple>\n{example.strip()}\n"
-                 "</exemple>\n\n")
     return text + "Rédigez le projet de réponse."
 
 
@@ -96,7 +75,7 @@ def regeneration_message(instruction: str | None) -> str:
 
 def build_messages(
     redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-    sources: Sequence[Source] = (), example: str | None = None,
+    sources: Sequence[Source] = (),
 ) -> list[dict[str, str]]:
     """The conversation for one draft.
 
@@ -104,8 +83,7 @@ def build_messages(
     draft as the assistant turn, then a user turn carrying the agent's ``instruction``. An
     ``instruction`` without (a non-blank) ``previous`` is appended to the question turn.
     """
-    instruction = tone_instruction(instruction)
-    first = question_message(redacted_question, sources, example)
+    first = question_message(redacted_question, sources)
     if previous is None or not previous.strip():
         text = first
         if instruction and instruction.strip():

@@ -19,14 +19,13 @@ import anthropic
 import openai
 import structlog
 
-from bot.config import ConfigError, LLMConfig, secret
+from common.config import MissingSecret, secret
+from drafting.config import LLMConfig
 from drafting.base import DraftError, DraftResult
 from drafting.grounding import Source
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
-
-TRUNCATED_NOTICE = "Brouillon tronqué : la longueur maximale de réponse a été atteinte."
 
 # The SDKs log full request bodies (the question) at DEBUG level: keep them at INFO at most.
 _SDK_LOGGERS = ("anthropic", "openai", "httpx", "httpx2", "httpcore")
@@ -88,8 +87,7 @@ class _RemoteDrafter:
     def __init__(self, cfg: LLMConfig) -> None:
         key = secret(self._key_env)
         if key is None:
-            raise ConfigError(f"llm.backend : '{self.backend}' demande la variable "
-                              f"d'environnement {self._key_env}")
+            raise MissingSecret("llm.backend", self._key_env)
         self.model = cfg.model
         self._max_tokens = cfg.max_output_tokens
         self._deadline_s = call_deadline_s(cfg)
@@ -107,10 +105,10 @@ class _RemoteDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (), example: str | None = None,
+        sources: Sequence[Source] = (),
     ) -> DraftResult:
         messages = build_messages(redacted_question, instruction=instruction, previous=previous,
-                                  sources=sources, example=example)
+                                  sources=sources)
         statuses: list[int | None] = []
         token = _attempts.set(statuses)
         start = time.perf_counter()
@@ -131,7 +129,7 @@ class _RemoteDrafter:
                  attempts=len(statuses), question_chars=len(redacted_question),
                  draft_chars=len(text), regeneration=previous is not None, truncated=truncated)
         return DraftResult(text=text.strip(), backend=self.backend, model=self.model,
-                           latency_ms=latency_ms, notice=TRUNCATED_NOTICE if truncated else None)
+                           latency_ms=latency_ms, notes=("truncated",) if truncated else ())
 
     def _draft_error(self, exc: Exception, statuses: list[int | None]) -> DraftError:
         """The DraftError for a failed call: codes and counts only, never the SDK's message."""

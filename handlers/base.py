@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from common.clock import utc_now
+
+if TYPE_CHECKING:
+    from handlers.access import AccessPolicy
+    from handlers.config import HandlersConfig
+    from storage.async_store import AsyncStore
 
 
 class SendError(RuntimeError):
@@ -26,3 +34,15 @@ class Messenger(Protocol):
     async def set_typing(self, room_id: str, typing: bool) -> None: ...
 
     async def fetch_content(self, room_id: str, event_id: str) -> dict[str, Any] | None: ...
+
+
+class StaffHandler:
+    """Base of the lead and security room handlers: their collaborators, injected."""
+
+    def __init__(self, *, config: HandlersConfig, store: AsyncStore, messenger: Messenger,
+                 access: AccessPolicy, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.store = store
+        self.messenger = messenger
+        self.access = access
+        self.clock = clock

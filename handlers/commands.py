@@ -1,25 +1,22 @@
-"""Text commands, for clients without reactions and for lead and security rooms.
+"""Text commands: ``!<verb> …`` in any room, dispatched through the verb table.
 
-Agents' rooms: ``!aide``, ``!ok``, ``!modifier <texte>``, ``!regenerer [consigne]``,
-``!rejeter [raison]``. They act on the draft the command replies to, else on the room's newest
-question. Staff commands (``!resume [AAAA-MM-JJ]`` for team leads, ``!audit …`` for security
-staff) are accepted anywhere and check who asks and where: a refusal is audited.
+Agents' rooms: the decision verbs (``handlers.decisions``); lead rooms: ``!resume``
+(``handlers.summaries``); the security room: ``!audit …`` (``handlers.security``); everywhere:
+``!aide``, written from the verbs of the room's audience. Staff verbs are accepted anywhere and
+check who asks and where (a refusal is audited); unknown words get a French hint.
 """
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
-
-from bot.access import RoomRole
-from bot.events import Incoming
-from handlers import messages
+from handlers.access import RoomRole
 from handlers.base import Messenger
-from handlers.decisions import DecisionHandler
-from handlers.security import HELP as SECURITY_HELP
+from handlers.events import Incoming
+from handlers.messages import Message
+from handlers.messages import agents, leads, security
+from handlers.verbs import (AGENT, ANY, AUDIENCE_OF_ROOM, LEAD, SECURITY, Call, Verb, VerbOwner,
+                            VerbTable, verb)
 from redaction.normalize import fold
-from storage.store import Store
-
-RoomCommand = Callable[[list[str], Incoming], Awaitable[None]]
+from storage.async_store import AsyncStore
 
 
 def parse(body: str) -> tuple[str, str]:
@@ -29,41 +26,44 @@ def parse(body: str) -> tuple[str, str]:
 
 
 class CommandHandler:
-    def __init__(self, *, store: Store, messenger: Messenger, decisions: DecisionHandler,
-                 staff_commands: dict[str, RoomCommand]) -> None:
+    """Dispatches commands to the verbs of ``owners`` (and its own ``!aide``)."""
+
+    def __init__(self, *, store: AsyncStore, messenger: Messenger, owners: list[VerbOwner]) -> None:
         self.store = store
         self.messenger = messenger
-        self.decisions = decisions
-        self.staff_commands = staff_commands
+        self.verbs = VerbTable([*owners, self],
+                               intros={AGENT: agents.AGENT_INTRO, LEAD: leads.LEAD_INTRO,
+                                       SECURITY: security.SECURITY_INTRO},
+                               outros={AGENT: agents.AGENT_OUTRO})
+
+    def welcome(self) -> Message:
+        """The first message in a new agent's room: a greeting and the agents' help."""
+        return self.verbs.help_for(AGENT, intro=f"{agents.WELCOME_HEAD}\n{agents.AGENT_INTRO}")
 
     async def on_command(self, event: Incoming, role: RoomRole) -> None:
-        if not self.store.claim_event(event.event_id, event.room_id):
+        if not await self.store.claim_event(event.event_id, event.room_id):
             return
         name, rest = parse(event.body)
-        if name == "aide":
-            help_ = {"lead": messages.LEAD_HELP, "security": messages.notice(SECURITY_HELP)}
-            await self.messenger.send_notice(event.room_id, *help_.get(role.kind, messages.HELP))
+        sub, _, sub_rest = rest.partition(" ")
+        bound = self.verbs.find([name, fold(sub)] if sub else [name])
+        if bound is not None:
+            args = sub_rest.strip() if len(bound.verb.words) == 2 else rest
+            await bound.run(Call(event, role, bound.verb, args))
             return
-        if name in self.staff_commands:
-            await self.staff_commands[name](rest.split(), event)
+        group = self.verbs.group(name)
+        if not group:
+            await self.messenger.send_notice(event.room_id, *agents.unknown_command(f"!{name}"))
             return
-        if role.kind != "direct" or name not in ("ok", "modifier", "regenerer", "rejeter"):
-            await self.messenger.send_notice(event.room_id, *messages.unknown_command(f"!{name}"))
-            return
-        ref = self.store.draft_for_event(event.reply_to) if event.reply_to else None
-        question = ref.question if ref else self.store.latest_question(event.room_id)
-        if question is None or question.agent != event.sender:
-            await self.messenger.send_notice(event.room_id, *messages.NO_PENDING)
-            return
-        draft = ref.draft if ref else self.store.latest_draft(question.id)
-        if name == "ok":
-            if draft is None:
-                await self.messenger.send_notice(event.room_id, *messages.NO_PENDING)
-            else:
-                await self.decisions.approve(question, draft, event.sender)
-        elif name == "modifier":
-            await self.decisions.edit(question, draft, event.sender, rest)
-        elif name == "regenerer":
-            await self.decisions.regenerate(question, event.sender, rest or None)
-        else:
-            await self.decisions.discard(question, draft, event.sender, rest or None)
+        # ``!audit`` alone or with an unknown word: the group's help, once its checks pass.
+        audience = group[0].verb.audience
+        call = Call(event, role, Verb((name,), audience, ""), rest)
+        if await group[0].owner.prepare(call) is not None:
+            await self.messenger.send_notice(event.room_id, *self.verbs.help_for(audience))
+
+    async def prepare(self, call: Call) -> Call:
+        return call
+
+    @verb("aide", ANY, "cette aide")
+    async def help(self, call: Call, _call: Call) -> None:
+        audience = AUDIENCE_OF_ROOM[call.role.kind]
+        await self.messenger.send_notice(call.event.room_id, *self.verbs.help_for(audience))

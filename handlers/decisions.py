@@ -1,118 +1,177 @@
 """The agent's decisions on a draft: ✅ approve · ✏️ edit · 🔄 regenerate · 🗑️ discard.
 
-Reactions, replies and text commands all end here. A question is decided once; a second
-decision changes nothing and says so. Texts typed by the agent are redacted before storage.
+Each is one verb (``handlers.verbs``): the reaction on a draft and the text command (``!ok``,
+``!modifier <texte>``, ``!regenerer [consigne]``, ``!rejeter [raison]``) run the same method.
+A command acts on the draft it replies to, else on the room's newest question. Replies end here
+too (an edit, or the reason of a discard). A question is decided once; a second decision changes
+nothing and says so. Texts typed by the agent are redacted before storage.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import structlog
 
-from bot.events import Incoming, normalise_key
-from handlers import messages
+from handlers.access import RoomRole
 from handlers.base import Messenger
+from handlers.events import Incoming, normalise_key
+from handlers.messages import agents as messages
+from handlers.messages import sources as source_messages
 from handlers.pending import PendingValues
-from handlers.questions import RETRY_KEY, QuestionHandler
+from handlers.questions import QuestionHandler
+from handlers.verbs import AGENT, Call, VerbTable, verb
 from redaction import Redactor, rehydrate
-from storage.models import Draft, Question
-from storage.store import Store
+from storage.async_store import AsyncStore
+from storage.models import Decision, Draft, Question
 
 log = structlog.get_logger("plume.decisions")
 
-_KEYS = {normalise_key(k): k for k in messages.DRAFT_BUTTONS}
 _REASONS = {normalise_key(k): v for k, v in messages.DISCARD_REASONS.items()}
+_DIRECT = RoomRole("direct")
+
+
+@dataclass(frozen=True)
+class DraftTarget:
+    """What a decision verb acts on: the agent's question, its draft (None: none yet), who."""
+
+    question: Question
+    draft: Draft | None
+    actor: str
 
 
 class DecisionHandler:
-    def __init__(self, *, store: Store, redactor: Redactor, messenger: Messenger,
+    def __init__(self, *, store: AsyncStore, redactor: Redactor, messenger: Messenger,
                  pending: PendingValues, questions: QuestionHandler) -> None:
         self.store = store
         self.redactor = redactor
         self.messenger = messenger
         self.pending = pending
         self.questions = questions
+        self._buttons = VerbTable([self])
 
     # -- entry points ------------------------------------------------------------------------
 
+    async def prepare(self, call: Call) -> DraftTarget | None:
+        """A command's target: the draft it replies to, else the room's newest question; it must
+        be the sender's own. Agents' rooms only."""
+        event = call.event
+        if call.role.kind != "direct":
+            await self.messenger.send_notice(event.room_id,
+                                             *messages.unknown_command(f"!{call.verb.words[0]}"))
+            return None
+        ref = await self.store.draft_for_event(event.reply_to) if event.reply_to else None
+        question = ref.question if ref else await self.store.latest_question(event.room_id)
+        if question is None or question.agent != event.sender:
+            await self.messenger.send_notice(event.room_id, *messages.NO_PENDING)
+            return None
+        draft = ref.draft if ref else await self.store.latest_draft(question.id)
+        return DraftTarget(question, draft, event.sender)
+
     async def on_reaction(self, event: Incoming) -> None:
         """A reaction on a draft, on a discard-reason prompt or on a failure notice."""
-        if not self.store.claim_event(event.event_id, event.room_id):
+        if not await self.store.claim_event(event.event_id, event.room_id):
             return
-        ref = self.store.draft_for_event(event.target)
+        ref = await self.store.draft_for_event(event.target)
         if ref is not None:
-            if ref.question.agent != event.sender:
-                return
-            button = _KEYS.get(event.key)
-            if button == messages.APPROVE:
-                await self.approve(ref.question, ref.draft, event.sender)
-            elif button == messages.EDIT:
-                await self.messenger.send_notice(event.room_id, *messages.ASK_EDIT,
-                                                 reply_to=event.target)
-            elif button == messages.REGENERATE:
-                await self.regenerate(ref.question, event.sender)
-            elif button == messages.DISCARD:
-                await self.discard(ref.question, ref.draft, event.sender)
+            bound = self._buttons.by_emoji(event.key or "")
+            if ref.question.agent == event.sender and bound is not None:
+                await bound.method(DraftTarget(ref.question, ref.draft, event.sender),
+                                   Call(event, _DIRECT, bound.verb, via="reaction"))
             return
         if event.key in _REASONS:
-            decision = self.store.decision_for_prompt(event.target)
+            decision = await self.store.decision_for_prompt(event.target)
             if decision is not None and decision.actor == event.sender:
                 await self._reason(decision, _REASONS[event.key], event)
             return
-        question_id = self.store.get_state(RETRY_KEY.format(event_id=event.target))
-        if question_id and event.key == normalise_key(messages.REGENERATE):
-            question = self.store.get_question(question_id)
+        if event.key == normalise_key(messages.REGENERATE):
+            question = await self.store.question_for_retry(event.target)
             if question is not None and question.agent == event.sender:
-                await self.regenerate(question, event.sender)
+                await self._regenerate(question, event.sender)
 
     async def on_reply(self, event: Incoming) -> bool:
         """A text reply to a draft (an edit) or to a discard prompt (a reason). False if neither."""
-        ref = self.store.draft_for_event(event.reply_to)
+        ref = await self.store.draft_for_event(event.reply_to)
         if ref is not None and ref.question.agent == event.sender:
-            if self.store.claim_event(event.event_id, event.room_id):
-                await self.edit(ref.question, ref.draft, event.sender, event.body)
+            if await self.store.claim_event(event.event_id, event.room_id):
+                await self._edit(ref.question, ref.draft, event.sender, event.body)
             return True
-        decision = self.store.decision_for_prompt(event.reply_to)
+        decision = await self.store.decision_for_prompt(event.reply_to)
         if decision is not None and decision.actor == event.sender:
-            if self.store.claim_event(event.event_id, event.room_id):
+            if await self.store.claim_event(event.event_id, event.room_id):
                 await self._reason(decision, event.body.strip(), event)
             return True
         return False
 
-    # -- decisions ---------------------------------------------------------------------------
+    # -- verbs -------------------------------------------------------------------------------
 
-    async def approve(self, question: Question, draft: Draft, actor: str) -> None:
+    @verb("ok", AGENT, "approuver le brouillon", emoji=messages.APPROVE)
+    async def approve(self, target: DraftTarget, call: Call) -> None:
+        question, draft = target.question, target.draft
+        if draft is None:
+            await self.messenger.send_notice(question.room_id, *messages.NO_PENDING)
+            return
         if await self._refuse_if_decided(question):
             return
         mapping = await self.pending.mapping_for(question)
-        decision = self.store.decide(question, draft, kind="approved", actor=actor)
-        if decision is None:
-            return await self._refuse_if_decided(question)
+        if await self.store.decide(question, draft, kind="approved", actor=target.actor) is None:
+            await self._refuse_if_decided(question)
+            return
         text = rehydrate(draft.text, mapping or {})
         await self.messenger.send_notice(question.room_id, *messages.final_text("approved", text),
                                          reply_to=draft.event_id)
         self.pending.forget(question.id)
 
-    async def edit(self, question: Question, draft: Draft | None, actor: str, text: str) -> None:
+    @verb("modifier", AGENT, "enregistrer votre version corrigée", usage="<texte>",
+          emoji=messages.EDIT)
+    async def edit(self, target: DraftTarget, call: Call) -> None:
+        if call.via == "reaction":
+            await self.messenger.send_notice(call.event.room_id, *messages.ASK_EDIT,
+                                             reply_to=call.event.target)
+            return
+        await self._edit(target.question, target.draft, target.actor, call.args)
+
+    @verb("regenerer", AGENT, "demander une nouvelle version", usage="[consigne]",
+          emoji=messages.REGENERATE)
+    async def regenerate(self, target: DraftTarget, call: Call) -> None:
+        await self._regenerate(target.question, target.actor, call.args or None)
+
+    @verb("rejeter", AGENT, "rejeter le brouillon", usage="[raison]", emoji=messages.DISCARD)
+    async def discard(self, target: DraftTarget, call: Call) -> None:
+        await self._discard(target.question, target.draft, target.actor, call.args or None)
+
+    @verb("sources", AGENT, "voir les passages officiels sur lesquels repose le brouillon")
+    async def sources(self, target: DraftTarget, call: Call) -> None:
+        grounding = self.questions.grounding
+        used = grounding.used(target.question.id)
+        if used is None:  # not in memory since a restart: the same search again
+            used = await grounding.find(target.question) or []
+        await self.messenger.send_notice(target.question.room_id, *source_messages.used(used),
+                                         reply_to=call.event.event_id)
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    async def _edit(self, question: Question, draft: Draft | None, actor: str, text: str) -> None:
         text = text.strip()
         if not text:
             await self.messenger.send_notice(question.room_id, *messages.EDIT_NEEDS_TEXT)
             return
         if await self._refuse_if_decided(question):
             return
-        draft = draft or self.store.latest_draft(question.id)
+        draft = draft or await self.store.latest_draft(question.id)
         final = await self._redacted(question, text)
         similarity = SequenceMatcher(None, draft.text, final).ratio() if draft else None
-        if self.store.decide(question, draft, kind="edited", actor=actor, final_text=final,
-                             similarity=similarity) is None:
-            return await self._refuse_if_decided(question)
+        if await self.store.decide(question, draft, kind="edited", actor=actor, final_text=final,
+                                   similarity=similarity) is None:
+            await self._refuse_if_decided(question)
+            return
         await self.messenger.send_notice(question.room_id, *messages.final_text("edited", text),
                                          reply_to=draft.event_id if draft else None)
         self.pending.forget(question.id)
 
-    async def regenerate(self, question: Question, actor: str, instruction: str | None = None) -> None:
+    async def _regenerate(self, question: Question, actor: str, instruction: str | None = None) -> None:
         if await self._refuse_if_decided(question):
             return
         if instruction:
@@ -120,32 +179,33 @@ class DecisionHandler:
         await self.questions.draft_and_post(question, await self.pending.mapping_for(question),
                                             actor=actor, instruction=instruction or None)
 
-    async def discard(self, question: Question, draft: Draft | None, actor: str,
-                      reason: str | None = None) -> None:
+    async def _discard(self, question: Question, draft: Draft | None, actor: str,
+                       reason: str | None = None) -> None:
         if await self._refuse_if_decided(question):
             return
-        draft = draft or self.store.latest_draft(question.id)
+        draft = draft or await self.store.latest_draft(question.id)
         if reason:
             reason = await self._redacted(question, reason)
-        decision = self.store.decide(question, draft, kind="discarded", actor=actor,
-                                     reason=reason or None)
+        decision = await self.store.decide(question, draft, kind="discarded", actor=actor,
+                                           reason=reason or None)
         if decision is None:
-            return await self._refuse_if_decided(question)
+            await self._refuse_if_decided(question)
+            return
         self.pending.forget(question.id)
         event_id = await self.messenger.send_notice(
             question.room_id, *messages.discard_prompt(reason or None),
             reply_to=draft.event_id if draft else None)
         if not reason:
-            self.store.set_reason_prompt(decision, event_id)
+            await self.store.set_reason_prompt(decision, event_id)
             for key in messages.DISCARD_REASONS:
                 await self.messenger.send_reaction(question.room_id, event_id, key)
 
-    async def _reason(self, decision, reason: str, event: Incoming) -> None:
+    async def _reason(self, decision: Decision, reason: str, event: Incoming) -> None:
         if not reason:
             return
-        question = self.store.get_question(decision.question_id)
-        if self.store.set_discard_reason(decision, await self._redacted(question, reason),
-                                         event.sender):
+        question = await self.store.get_question(decision.question_id)
+        if await self.store.set_discard_reason(decision, await self._redacted(question, reason),
+                                               event.sender):
             await self.messenger.send_notice(event.room_id, *messages.REASON_THANKS)
 
     async def _redacted(self, question: Question, text: str) -> str:
@@ -155,7 +215,7 @@ class DecisionHandler:
         return (await asyncio.to_thread(self.redactor.redact, text, mapping)).text
 
     async def _refuse_if_decided(self, question: Question) -> bool:
-        decision = self.store.decision_for(question.id)
+        decision = await self.store.decision_for(question.id)
         if decision is None:
             return False
         await self.messenger.send_notice(question.room_id, *messages.already_decided(decision.kind))

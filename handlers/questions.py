@@ -11,48 +11,53 @@ from datetime import timedelta
 
 import structlog
 
-from bot.config import Config
-from bot.events import Incoming
+from common.clock import utc_now
 from drafting import DraftError, Drafter
-from handlers import messages
+from drafting.grounding import sources_footer
 from handlers.base import Messenger, SendError
+from handlers.config import HandlersConfig
+from handlers.events import Incoming
+from handlers.messages import agents as messages
+from handlers.messages import notice
+from handlers.messages import sources as source_messages
 from handlers.pending import PendingValues
+from handlers.sources import Grounding
 from redaction import Redactor, rehydrate
-from redaction.guard import leak_message
-from storage.models import Draft, Question, utcnow
-from storage.store import Store
+from storage.async_store import AsyncStore
+from storage.models import Draft, Question
 
 log = structlog.get_logger("plume.questions")
 
-RETRY_KEY = "retry:{event_id}"  # bot_state key: failure notice → question id
-
 
 class QuestionHandler:
-    def __init__(self, *, config: Config, store: Store, redactor: Redactor, drafter: Drafter,
-                 messenger: Messenger, pending: PendingValues) -> None:
+    def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: Redactor,
+                 drafter: Drafter, messenger: Messenger, pending: PendingValues,
+                 max_question_chars: int, grounding: Grounding | None = None) -> None:
         self.config = config
+        self.max_question_chars = max_question_chars
         self.store = store
         self.redactor = redactor
         self.drafter = drafter
         self.messenger = messenger
         self.pending = pending
+        self.grounding = grounding or Grounding(None)
 
     async def on_paste(self, event: Incoming, *, edited: bool = False) -> None:
         """Handle a pasted question (or the new text of an edited one)."""
-        existing = self.store.question_for_event(event.event_id)
+        existing = await self.store.question_for_event(event.event_id)
         if existing is not None and existing.status != "redacted":
             return  # already handled before a restart; "redacted" means the draft never came
         text = event.body.strip()
-        if not text or len(text) > self.config.redaction.max_question_chars:
-            if self.store.claim_event(event.event_id, event.room_id):
-                limit = self.config.redaction.max_question_chars
+        if not text or len(text) > self.max_question_chars:
+            if await self.store.claim_event(event.event_id, event.room_id):
+                limit = self.max_question_chars
                 msg = messages.EMPTY_PASTE if not text else messages.too_long(len(text), limit)
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
         redaction = await asyncio.to_thread(self.redactor.redact, text)
         leaks = self.redactor.leaks(redaction.text)
         counts = redaction.counts()
-        question = existing or self.store.open_question(
+        question = existing or await self.store.open_question(
             event_id=event.event_id, room_id=event.room_id, agent=event.sender,
             team=(team.name if (team := self.config.team_of(event.sender)) else None),
             redacted_text=redaction.text, entity_counts=counts, blocked_types=leaks or None)
@@ -60,7 +65,7 @@ class QuestionHandler:
             return
         log.info("question.redacted", question_id=question.id, entities=counts, blocked=bool(leaks))
         if leaks:
-            await self.messenger.send_notice(event.room_id, *messages.notice(leak_message(leaks)),
+            await self.messenger.send_notice(event.room_id, *notice(messages.leak_message(leaks)),
                                              reply_to=event.event_id)
             return
         self.pending.remember(question.id, redaction.mapping)
@@ -75,33 +80,48 @@ class QuestionHandler:
         The agent sees the bot typing while the LLM drafts. ``mapping`` None: the real values
         are lost (restart); the draft keeps its placeholders.
         """
-        previous = self.store.latest_draft(question.id)
+        previous = await self.store.latest_draft(question.id)
         await self.messenger.set_typing(question.room_id, True)
         try:
+            found = await self.grounding.find(question)
+            sources = found or []
             result = await self.drafter.draft(question.redacted_text, instruction=instruction,
-                                              previous=previous.text if previous else None)
+                                              previous=previous.text if previous else None,
+                                              sources=sources)
         except DraftError as exc:
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
-            self.store.draft_failed(question, kind=exc.kind, actor=actor)
+            await self.store.draft_failed(question, kind=exc.kind, actor=actor)
             event_id = await self.messenger.send_notice(
-                question.room_id, *messages.draft_failed(exc.user_message),
+                question.room_id, *messages.draft_failed(exc.kind),
                 reply_to=question.event_id)
-            self.store.set_state(RETRY_KEY.format(event_id=event_id), question.id)
+            await self.store.set_retry_prompt(event_id, question)
             await self.messenger.send_reaction(question.room_id, event_id, messages.REGENERATE)
             return
         finally:
             await self.messenger.set_typing(question.room_id, False)
         known = mapping or {}
-        # What is stored is placeholder form, even if the model wrote a personal value itself.
-        stored = (await asyncio.to_thread(self.redactor.redact, result.text, known)).text
-        draft = self.store.add_draft(question, text=stored, backend=result.backend,
+        checked = await self.grounding.check(result.text, sources)
+        # What is stored is placeholder form, even if the model wrote a personal value itself;
+        # the sources footer (official titles and links) is added after redaction.
+        stored = (await asyncio.to_thread(self.redactor.redact, checked.text, known)).text
+        text = checked.text
+        if sources:
+            stored, text = (f"{t}\n\n{sources_footer(sources)}" for t in (stored, text))
+        draft = await self.store.add_draft(question, text=stored, backend=result.backend,
                                      model=result.model, latency_ms=result.latency_ms,
-                                     instruction=instruction, actor=actor)
+                                     instruction=instruction, actor=actor,
+                                     sources=tuple(dict.fromkeys(s.id for s in sources)))
         log.info("draft.generated", question_id=question.id, version=draft.version,
-                 latency_ms=result.latency_ms)
-        notice_line = " ".join(x for x in (intro, result.notice) if x) or None
-        await self._post(question, draft, rehydrate(result.text, known), notice_line,
-                         mapping is not None)
+                 latency_ms=result.latency_ms, sources=len(sources), links_removed=len(checked.removed_urls),
+                 unverified=len(checked.unverified))
+        notes = [intro, messages.draft_notes(result.notes, result.template)]
+        if "offline_fiche" in result.notes:
+            notes.append(source_messages.OFFLINE_FICHE.format(title=result.template))
+        if found == []:
+            notes.append(source_messages.NO_SOURCE)
+        notes.append(source_messages.checks(checked.removed_urls, checked.unverified))
+        notice_line = " ".join(x for x in notes if x) or None
+        await self._post(question, draft, rehydrate(text, known), notice_line, mapping is not None)
 
     async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
                     values_restored: bool) -> None:
@@ -114,14 +134,14 @@ class QuestionHandler:
         except SendError:
             log.warning("draft.undelivered", question_id=question.id, version=draft.version)
             return
-        self.store.set_draft_event(draft, event_id)
+        await self.store.set_draft_event(draft, event_id)
         for key in messages.DRAFT_BUTTONS:
             await self.messenger.send_reaction(question.room_id, event_id, key)
 
     async def redeliver(self, *, min_age_s: float = 60) -> None:
         """Post again the drafts the homeserver refused (outage, rate limit): none is dropped."""
-        cutoff = utcnow() - timedelta(seconds=min_age_s)
-        for ref in self.store.undelivered_drafts(cutoff):
+        cutoff = utc_now() - timedelta(seconds=min_age_s)
+        for ref in await self.store.undelivered_drafts(cutoff):
             mapping = await self.pending.mapping_for(ref.question)
             await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
                              None, mapping is not None)

@@ -17,7 +17,6 @@ the redaction grammar.
 
 from __future__ import annotations
 
-import copy
 import re
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +46,12 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """The Snowball stem of a folded word. Folding loses the accent the stemmer reads in "-ée", so
+    the feminine past participle is first brought back to the masculine ("salariee" → "salarie")."""
+    if word.endswith("ees"):
+        word = word[:-2]
+    elif word.endswith("ee") and len(word) > 4:
+        word = word[:-1]
     return _STEMMER.stemWord(word)
 
 
@@ -108,17 +113,6 @@ class Query:
         self.expanded = self.words + [w for w in extra if w not in STOP_WORDS]
         self.stems = list(dict.fromkeys(stem(w) for w in self.words))
         self.extra_stems = [s for s in dict.fromkeys(stem(w) for w in self.expanded) if s not in self.stems]
-
-    def without(self, common: frozenset[str]) -> "Query":
-        """A copy without the words whose stem is in ``common`` (unless that would leave nothing)."""
-        other = copy.copy(self)
-        kept = [w for w in self.words if stem(w) not in common]
-        if kept:
-            other.words = kept
-            other.stems = [s for s in self.stems if s not in common]
-        other.expanded = other.words + [w for w in self.expanded[len(self.words):] if stem(w) not in common]
-        other.extra_stems = [s for s in self.extra_stems if s not in common]
-        return other
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.extra_stems)

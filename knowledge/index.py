@@ -14,8 +14,8 @@
     .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
         best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
         SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
-        within one query only, except for ``SourceHit.confident`` (score ≥ CONFIDENT_SCORE: on the
-        bench, 90% of real questions' best hit and a quarter of off-topic questions' pass it).
+        within one query only. ``SourceHit.confident``: the query holds at least
+        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title (independent of the corpus size).
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
@@ -34,7 +34,7 @@ from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from knowledge import sql_pg, sql_sqlite
-from knowledge.analysis import Query, Speller, stem, stems, words
+from knowledge.analysis import Query, Speller, stems, words
 from knowledge.fiches import Fiche
 from knowledge.semantic import SemanticIndex
 
@@ -45,10 +45,11 @@ FIELD_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # title, description, headings, body
 SEMANTIC_WEIGHT = 0.3
 EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
 COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
+TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
 _CANDIDATES = 50
-CONFIDENT_SCORE = 1.6
-COMMON_SHARE = 0.4      # stems in more fiches than this share are left out of the FTS query
+CONFIDENT_TITLE_MATCH = 0.4  # bench: 9 of 61 real questions have no hit above, 1 of 9 off-topic ones has
+TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,12 @@ class SourceHit:
     score: float
     description: str = ""
     audience: str = "particuliers"
+    cover: float = 0.0  # share of the query's IDF mass found in the title (description: half)
+    title_match: float = 0.0  # share of the title's IDF mass found in the query
 
     @property
     def confident(self) -> bool:
-        return self.score >= CONFIDENT_SCORE
+        return self.title_match >= CONFIDENT_TITLE_MATCH
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
@@ -102,9 +105,9 @@ class KnowledgeBase:
         self._prior: dict[int, float] = {}
         self._short: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title, description stems
         self._idf: dict[str, float] = {}
+        self._by_title: dict[str, list[int]] = {}
         self._semantic: SemanticIndex | None = None
         self._speller: Speller | None = None
-        self._common: frozenset[str] = frozenset()
 
     # ---------------------------------------------------------------- import
     def replace(self, fiches: Iterable[Fiche], progress: Callable[[int], None] | None = None) -> ImportCounts:
@@ -112,7 +115,6 @@ class KnowledgeBase:
         counts = {"fiches": 0, "passages": 0, "links": 0}
         cited: Counter[str] = Counter()
         vocabulary: Counter[str] = Counter()
-        document_frequency: Counter[str] = Counter()
         with self.engine.begin() as conn:
             self._drop(conn, _NEW)  # leftovers of an interrupted import
             self._create(conn, _NEW)
@@ -120,9 +122,7 @@ class KnowledgeBase:
         for fiche in fiches:
             batch.append(fiche)
             cited.update(fiche.cites)
-            fiche_words = words(" ".join([fiche.title, fiche.description, fiche.headings, fiche.body]))
-            vocabulary.update(fiche_words)
-            document_frequency.update({stem(w) for w in set(fiche_words)})
+            vocabulary.update(words(" ".join([fiche.title, fiche.description, fiche.headings, fiche.body])))
             if len(batch) >= _BATCH:
                 self._write(batch, counts, progress)
                 batch = []
@@ -136,10 +136,7 @@ class KnowledgeBase:
             conn.execute(text(f"INSERT INTO kb_meta{_NEW} (key, value) VALUES (:k, :v)"),
                          [{"k": "generation", "v": generation}, {"k": "counts", "v": json.dumps(counts)},
                           {"k": "vocabulary", "v": json.dumps([w for w, c in vocabulary.most_common() if c >= 2])},
-                          {"k": "rare", "v": json.dumps([w for w, c in vocabulary.items() if c == 1])},
-                          {"k": "common", "v": json.dumps({s: round(c / counts["fiches"], 3)
-                                                           for s, c in document_frequency.items()
-                                                           if c > 0.1 * counts["fiches"]})}])
+                          {"k": "rare", "v": json.dumps([w for w, c in vocabulary.items() if c == 1])}])
             self._sql.finish(conn, _NEW)
             self._drop(conn, "")
             for table in self._sql.TABLES:
@@ -208,22 +205,31 @@ class KnowledgeBase:
             query = Query(self.clean(query_text), self._speller)
             if not query:
                 return []
-            lexical = self._sql.search_fiches(conn, query.without(self._common), FIELD_WEIGHTS, _CANDIDATES,
-                                              EXPANSION_WEIGHT)
+            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT)
         scores = dict(lexical)
+        for stem_ in query.stems:  # every fiche whose title has a rare word of the question competes
+            titled = self._by_title.get(stem_, ())
+            if len(titled) <= TITLED_MAX:
+                for n in titled:
+                    scores.setdefault(n, 0.0)
         semantic = self._semantic.search(query.expanded, _CANDIDATES) if self._semantic else []
         for n, similarity in semantic:
             scores[n] = scores.get(n, 0.0) + SEMANTIC_WEIGHT * similarity
         weights = {s: self._idf.get(s, self._max_idf) for s in query.stems}
         total = sum(weights.values()) or 1.0
+        covers: dict[int, float] = {}
+        matched: dict[int, float] = {}
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
         for n in scores:
             title, description = self._short[n]
             cover = (sum(w for s, w in weights.items() if s in title)
                      + 0.5 * sum(w for s, w in weights.items() if s in description and s not in title))
-            scores[n] += self._prior[n] + COVER_WEIGHT * min(cover / total, 1.0)
+            covers[n] = min(cover / total, 1.0)
+            title_mass = sum(self._idf.get(s, self._max_idf) for s in title) or 1.0
+            matched[n] = sum(self._idf.get(s, self._max_idf) for s in title if s in weights) / title_mass
+            scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [_with_score(self._meta[n], score) for n, score in ranked]
+        return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
 
     def _load(self, conn: Connection) -> bool:
         """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
@@ -241,15 +247,18 @@ class KnowledgeBase:
             prior[row.n] = LINK_WEIGHT * math.log1p(row.inlinks) / most
         self._meta, self._prior = meta, prior
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
+        self._by_title: dict[str, list[int]] = {}
+        for n, (title, _) in self._short.items():
+            for stem_ in title:
+                self._by_title.setdefault(stem_, []).append(n)
         df = Counter(s for title, description in self._short.values() for s in title | description)
         self._idf = {s: math.log(len(rows) / c) for s, c in df.items()}
         self._max_idf = math.log(len(rows) or 1) or 1.0
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
         lists = {k: json.loads(v) for k, v in conn.execute(
-            text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare', 'common')")).all()}
+            text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
         self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []))
-        self._common = frozenset(s for s, share in lists.get("common", {}).items() if share > COMMON_SHARE)
         self._generation = generation
         return True
 
@@ -288,8 +297,9 @@ class KnowledgeBase:
             return conn.execute(text("SELECT 1 FROM kb_links WHERE url = :u"), {"u": url.strip()}).first() is not None
 
 
-def _with_score(hit: SourceHit, score: float) -> SourceHit:
-    return SourceHit(hit.id, hit.title, hit.url, hit.date, score, hit.description, hit.audience)
+def _with_score(hit: SourceHit, score: float, cover: float, title_match: float) -> SourceHit:
+    return SourceHit(hit.id, hit.title, hit.url, hit.date, score, hit.description, hit.audience, cover,
+                     title_match)
 
 
 def _expanding(name: str):

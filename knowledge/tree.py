@@ -22,6 +22,7 @@ BLOCKS = frozenset({
     "Paragraphe", "Titre", "Item", "Cellule", "Rangée", "Chapitre", "SousChapitre", "Cas", "Situation",
     "Texte", "Liste", "Tableau", "ANoter", "ASavoir", "Attention", "Citation", "OuSAdresser",
     "Introduction", "Definition", "BlocCas", "ListeSituations", "FragmentConditionne",
+    "Source", "RessourceWeb", "PivotLocal", "Complement", "ServiceEnLigne", "PourEnSavoirPlus",
 })
 
 

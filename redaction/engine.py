@@ -8,7 +8,7 @@ CONTRACT (other packages rely on it):
     Redaction.mapping   -> dict[str, str], placeholder -> real value (memory only, never stored)
     Redaction.counts()  -> dict[str, int], number of masked spans per entity_type
 
-    Redactor(config: bot.config.RedactionConfig | None = None)   # loads Presidio + spaCy once
+    Redactor(config: redaction.config.RedactionConfig | None = None)   # loads Presidio + spaCy once
     Redactor.redact(text, known=None) -> Redaction
         ``known`` is the mapping of an earlier Redaction of the same question: its values are
         masked again with the same placeholders, and new values get the next free numbers.
@@ -24,7 +24,7 @@ Details (compatible extensions):
 * ``Redactor`` is built once per process (spaCy ``fr_core_news_md`` is loaded in ``__init__``,
   a warm-up call runs there too) and ``redact``/``leaks`` may be called from several threads:
   the spaCy call is serialised by a lock, everything else is per-call state.
-* Errors: ``bot.config.ConfigError`` for an unknown entity type or a spaCy model that is not
+* Errors: ``common.config.ConfigError`` for an unknown entity type or a spaCy model that is not
   installed (models are never downloaded at run time).
 * Nothing here logs text; ``redaction`` logs only counts per entity type at DEBUG level.
 
@@ -103,7 +103,7 @@ class _Finding:
 
 def resolve_entities(entities) -> tuple[str, ...]:
     """``"default"`` or a list of entity types -> tuple of types. Raises ConfigError."""
-    from bot.config import ConfigError
+    from common.config import ConfigError
 
     if entities in (None, "default"):
         return DEFAULT_ENTITIES
@@ -119,7 +119,7 @@ def load_nlp_engine(model: str = "fr_core_news_md"):
     does not use. Raises ConfigError."""
     import spacy
 
-    from bot.config import ConfigError
+    from common.config import ConfigError
 
     if not spacy.util.is_package(model):
         raise ConfigError(f"redaction.spacy_model: spaCy model {model!r} is not installed")
@@ -139,7 +139,7 @@ class Redactor:
     """French redactor; see the module docstring. Build once, share between threads."""
 
     def __init__(self, config=None) -> None:
-        from bot.config import RedactionConfig
+        from redaction.config import RedactionConfig
 
         cfg = config or RedactionConfig()
         self.entities = resolve_entities(cfg.entities)
@@ -157,6 +157,11 @@ class Redactor:
         self.redact("Bonjour, je suis Jean Dupont, tél. 06 12 34 56 78, né le 1er mars 1980.")
 
     # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def nlp(self):
+        """The loaded spaCy Language (its word vectors serve the knowledge base's semantic signal)."""
+        return self._nlp_engine.nlp["fr"]
 
     def redact(self, text: str, known: dict[str, str] | None = None) -> Redaction:
         """Redact ``text`` (see module docstring). ``known``: placeholder -> value of earlier text."""

@@ -53,16 +53,18 @@ import hmac
 import json
 import logging
 import os
-import re
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator, TextIO
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from common.clock import utc_now
+from storage.audit_filters import (WITNESS_TOKEN, ExportFilter, ExportFilterError, format_ts,  # noqa: F401
+                                   parse_day, parse_witnesses)
 from storage.models import AuditEvent, AuditHead
 
 log = logging.getLogger(__name__)  # stdlib: never writes to stdout, where exports go
@@ -73,48 +75,41 @@ ZERO_HASH = "0" * 64
 PURGE_KIND = "audit.purged"
 EXPORT_KIND = "audit.exported"
 WITNESS_KIND = "audit.witness"
-WITNESS_TOKEN = "PLUME-WITNESS"
 FIELDS = ("seq", "ts", "actor", "kind", "question_id", "payload", "payload_hash", "prev_hash", "hash")
 FORMATS = ("jsonl", "csv")
 
-# French descriptions of the verify faults, for security staff (CLI and security room).
-FAULT_LABELS = {
-    "seq_gap": "numéro de séquence manquant (ligne supprimée ou renumérotée)",
-    "prev_hash_mismatch": "chaînage rompu (lignes réordonnées, insérées ou supprimées)",
-    "hash_mismatch": "HMAC invalide (champ modifié, ligne insérée ou chaîne recalculée sans la clé)",
-    "payload_mismatch": "contenu (payload) modifié",
-    "payload_missing": "contenu effacé hors purge de rétention",
-    "witness_mismatch": "la chaîne diffère d'un témoin publié (chaîne réécrite)",
-    "truncated": "chaîne tronquée : un témoin publié atteste d'événements disparus",
-    "head_mismatch": "la tête enregistrée ne correspond pas au dernier événement (fin de chaîne supprimée ?)",
-}
+# Verify faults, in the order they are checked (handlers.messages.security says them in French).
+FAULTS = ("seq_gap", "prev_hash_mismatch", "hash_mismatch", "payload_mismatch", "payload_missing",
+          "witness_mismatch", "truncated", "head_mismatch")
 
 _T = AuditEvent.__table__
 _H = AuditHead.__table__
 _COLS = [_T.c[name] for name in FIELDS]
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                               allow_nan=False).encode
-_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WITNESS_RE = re.compile(WITNESS_TOKEN + r"\s+seq=(\d+)\s+hash=([0-9a-f]{64})")
 
 
 class AuditKeyMissing(RuntimeError):
-    """PLUME_AUDIT_KEY is unset or too short; the bot must not start without it."""
+    """PLUME_AUDIT_KEY is unset or too short; the bot must not start without it.
+
+    ``kind``: ``unset`` | ``too_short`` | ``empty`` (an empty key given in code).
+    """
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"{KEY_ENV} {kind.replace('_', ' ')} (at least {MIN_KEY_CHARS} characters)")
+        self.kind = kind
 
 
 def audit_key_from_env() -> bytes:
     """The HMAC key: the UTF-8 bytes of PLUME_AUDIT_KEY (at least MIN_KEY_CHARS characters).
 
-    Raises AuditKeyMissing with an operator-facing French message.
+    Raises AuditKeyMissing (kind ``unset`` or ``too_short``).
     """
     value = os.environ.get(KEY_ENV) or ""
     if not value:
-        raise AuditKeyMissing(
-            f"{KEY_ENV} n'est pas définie : la clé HMAC du journal d'audit est obligatoire. "
-            f"Générez-en une (par exemple : python -c \"import secrets; print(secrets.token_hex(32))\") "
-            f"et exportez-la dans l'environnement.")
+        raise AuditKeyMissing("unset")
     if len(value) < MIN_KEY_CHARS:
-        raise AuditKeyMissing(f"{KEY_ENV} est trop courte : au moins {MIN_KEY_CHARS} caractères requis.")
+        raise AuditKeyMissing("too_short")
     return value.encode("utf-8")
 
 
@@ -136,13 +131,8 @@ def event_hash(key: bytes, seq: int, ts: str, actor: str, kind: str, question_id
     return hmac.digest(key, msg.encode("utf-8"), "sha256").hex()
 
 
-def format_ts(moment: datetime) -> str:
-    """The stored ``ts`` form of an aware datetime: UTC, microseconds, fixed width."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
 def utc_now_ts() -> str:
-    return format_ts(datetime.now(timezone.utc))
+    return format_ts(utc_now())
 
 
 @dataclass(frozen=True)
@@ -158,98 +148,12 @@ class VerifyReport:
     witnesses: int = 0
 
 
-def parse_witnesses(lines: Iterable[str]) -> list[tuple[int, str]]:
-    """Witness heads (seq, hash) found in ``lines`` (module docstring gives the format)."""
-    found: list[tuple[int, str]] = []
-    for line in lines:
-        matches = [(int(s), h) for s, h in _WITNESS_RE.findall(line)]
-        if not matches and line.lstrip().startswith("{"):
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                obj = None
-            if (isinstance(obj, dict) and isinstance(obj.get("seq"), int)
-                    and re.fullmatch(r"[0-9a-f]{64}", str(obj.get("hash", "")))):
-                matches = [(obj["seq"], obj["hash"])]
-        found.extend(matches)
-    return found
-
-
-def parse_day(text: str) -> date | None:
-    """The calendar day of a strict ``YYYY-MM-DD`` string, else None (``date.fromisoformat``
-    alone would also take ``20260310`` or ISO week dates)."""
-    if not _ISO_DAY_RE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _parse_bound(text: str, *, end: bool) -> str:
-    """A ``ts`` string bound: the start of a range (inclusive) or the end (exclusive)."""
-    text = text.strip()
-    day = parse_day(text)
-    if day is not None:
-        day += timedelta(days=1 if end else 0)
-        return format_ts(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"date invalide : {text!r} (attendu AAAA-MM-JJ ou ISO 8601)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    # ts has microsecond precision, so "≤ until" is "< until + 1 µs".
-    return format_ts(moment + timedelta(microseconds=1 if end else 0))
-
-
-@dataclass(frozen=True)
-class ExportFilter:
-    """Export filters. ``start``/``end`` are ``ts`` string bounds: start ≤ ts < end."""
-
-    since: str | None = None
-    until: str | None = None
-    kinds: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    start: str | None = None
-    end: str | None = None
-
-    @classmethod
-    def build(cls, since: str | None = None, until: str | None = None,
-              kinds: Iterable[str] = (), actors: Iterable[str] = ()) -> "ExportFilter":
-        """``since``/``until``: YYYY-MM-DD (whole UTC day, both inclusive) or ISO 8601 (naive = UTC).
-
-        Raises ValueError (French message) on a bad date or an empty range.
-        """
-        start = _parse_bound(since, end=False) if since else None
-        end = _parse_bound(until, end=True) if until else None
-        if start and end and start >= end:
-            raise ValueError("intervalle vide : la date de début est postérieure à la date de fin")
-        return cls(since, until, tuple(kinds), tuple(actors), start, end)
-
-    def describe(self) -> dict:
-        """The filters as given, for the ``audit.exported`` payload."""
-        return {"since": self.since, "until": self.until, "kinds": list(self.kinds),
-                "actors": list(self.actors)}
-
-    def where(self, stmt):
-        if self.start:
-            stmt = stmt.where(_T.c.ts >= self.start)
-        if self.end:
-            stmt = stmt.where(_T.c.ts < self.end)
-        if self.kinds:
-            stmt = stmt.where(_T.c.kind.in_(self.kinds))
-        if self.actors:
-            stmt = stmt.where(_T.c.actor.in_(self.actors))
-        return stmt
-
-
 class AuditLog:
     """The audit hash chain over ``db`` (a ``storage.db.Database``), keyed with ``key``."""
 
     def __init__(self, db, key: bytes) -> None:
         if not key:
-            raise AuditKeyMissing("clé HMAC du journal d'audit vide")
+            raise AuditKeyMissing("empty")
         self.db = db
         self.key = key
 
@@ -310,7 +214,7 @@ class AuditLog:
         """
         if retention_days < 1:
             raise ValueError("retention_days must be >= 1")
-        cutoff = format_ts((now or datetime.now(timezone.utc)) - timedelta(days=retention_days))
+        cutoff = format_ts((now or utc_now()) - timedelta(days=retention_days))
         with self.db.session(immediate=True) as session:
             conn = session.connection()
             self._lock_head(conn)
@@ -437,7 +341,7 @@ class AuditLog:
         the filters, format, count and ``context``, even when writing failed part-way.
         Returns the number of events written."""
         if fmt not in FORMATS:
-            raise ValueError(f"format inconnu : {fmt!r} (jsonl ou csv)")
+            raise ValueError(f"unknown export format {fmt!r} (jsonl or csv)")
         count, complete = 0, False
         writer = csv.writer(out) if fmt == "csv" else None
         try:

@@ -6,14 +6,12 @@ Timestamps are timezone-aware UTC; SQLite hands them back naive, so read them th
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from common.clock import utc_now
 
 
 def _ts(**kw) -> Column:
@@ -35,7 +33,7 @@ class Question(SQLModel, table=True):
     redacted_text: str = Field(sa_column=Column(Text, nullable=False))
     entity_counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="redacted", index=True, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False, index=True))
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
@@ -53,7 +51,7 @@ class Draft(SQLModel, table=True):
     model: str = Field(max_length=128)
     latency_ms: int = 0
     instruction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
 class Decision(SQLModel, table=True):
@@ -68,7 +66,7 @@ class Decision(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     similarity: float | None = None
     prompt_event_id: str | None = Field(default=None, index=True, max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False, index=True))
 
 
 class AuditEvent(SQLModel, table=True):
@@ -109,11 +107,11 @@ class HandledEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=255)
     room_id: str = Field(max_length=255)
-    handled_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    handled_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
 class BotState(SQLModel, table=True):
-    """Small key/value state of the bot, e.g. ``sync_token`` saved after handling."""
+    """Small key/value state of the bot: the ``sync_token`` saved after handling."""
 
     __tablename__ = "bot_state"
 
@@ -130,5 +128,26 @@ class SummarySent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team: str = Field(max_length=255)
     day: str = Field(max_length=10)
-    sent_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    sent_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
     event_id: str | None = Field(default=None, max_length=255)
+
+
+class RetryPrompt(SQLModel, table=True):
+    """A draft-failure notice (Matrix event) on which the agent may react 🔄, and its question."""
+
+    __tablename__ = "retry_prompt"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    question_id: str = Field(foreign_key="question.id", max_length=64)
+
+
+class SummaryRequest(SQLModel, table=True):
+    """A summary asked for with ``plume summary --post``, until the running bot posted it."""
+
+    __tablename__ = "summary_request"
+    __table_args__ = (UniqueConstraint("team", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=255)
+    day: str = Field(max_length=10)
+    requested_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))

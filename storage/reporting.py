@@ -20,8 +20,9 @@ from datetime import date, datetime, timezone
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from common.clock import utc_now
 from storage.db import Database, as_utc
-from storage.models import AuditEvent, BotState, Decision, Draft, Question, SummarySent, utcnow
+from storage.models import AuditEvent, Decision, Draft, Question, SummaryRequest, SummarySent
 
 DECISION_KINDS = ("approved", "edited", "discarded")
 FAILURE_KINDS = ("draft.failed",)
@@ -148,8 +149,13 @@ def claim_summary(db: Database, team: str, day: date) -> bool:
 def mark_summary_sent(db: Database, team: str, day: date, event_id: str | None) -> None:
     """Record that the claimed summary was posted, as Matrix event ``event_id``, now."""
     with db.session(immediate=True) as s:
-        s.execute(update(SummarySent).where(SummarySent.team == team, SummarySent.day == day.isoformat())
-                  .values(event_id=event_id, sent_at=utcnow()))
+        mark_sent(s, team, day, event_id)
+
+
+def mark_sent(session, team: str, day: date, event_id: str | None) -> None:
+    """``mark_summary_sent`` inside the caller's transaction."""
+    session.execute(update(SummarySent).where(SummarySent.team == team, SummarySent.day == day.isoformat())
+                    .values(event_id=event_id, sent_at=utc_now()))
 
 
 def release_claim(db: Database, team: str, day: date) -> None:
@@ -166,27 +172,23 @@ def summary_sent(db: Database, team: str, day: date) -> bool:
             SummarySent.team == team, SummarySent.day == day.isoformat())) > 0
 
 
-_POST_REQUEST = "summary.post:"  # bot_state key prefix: "summary.post:<day>:<team>"
-
-
 def request_post(db: Database, team: str, day: date) -> None:
-    """Ask the running bot to post (team, day)'s summary (``plume summary --post``)."""
+    """Ask the running bot to post (team, day)'s summary (``plume summary --post``); once."""
     with db.session(immediate=True) as s:
-        s.merge(BotState(key=f"{_POST_REQUEST}{day.isoformat()}:{team}", value=utcnow().isoformat()))
+        if not s.scalar(select(func.count()).select_from(SummaryRequest).where(
+                SummaryRequest.team == team, SummaryRequest.day == day.isoformat())):
+            s.add(SummaryRequest(team=team, day=day.isoformat()))
 
 
 def post_requests(db: Database) -> list[tuple[str, date]]:
     """The (team, day) posts asked for and not yet done, oldest day first."""
     with db.session() as s:
-        keys = s.scalars(select(BotState.key).where(BotState.key.startswith(_POST_REQUEST))
-                         .order_by(BotState.key)).all()
-    out = []
-    for key in keys:
-        day, _, team = key[len(_POST_REQUEST):].partition(":")
-        out.append((team, date.fromisoformat(day)))
-    return out
+        rows = s.execute(select(SummaryRequest.team, SummaryRequest.day)
+                         .order_by(SummaryRequest.day, SummaryRequest.team)).all()
+    return [(team, date.fromisoformat(day)) for team, day in rows]
 
 
 def drop_post_request(db: Database, team: str, day: date) -> None:
     with db.session(immediate=True) as s:
-        s.execute(delete(BotState).where(BotState.key == f"{_POST_REQUEST}{day.isoformat()}:{team}"))
+        s.execute(delete(SummaryRequest).where(SummaryRequest.team == team,
+                                               SummaryRequest.day == day.isoformat()))

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from storage.audit import AuditLog
+from common.clock import utc_now
+from storage import reporting
+from storage.audit import WITNESS_KIND, AuditLog, ExportFilter, VerifyReport
 from storage.db import Database
-from storage.models import BotState, Decision, Draft, HandledEvent, Question, utcnow
+from storage.models import BotState, Decision, Draft, HandledEvent, Question, RetryPrompt
+from storage.summary import Summary, chart_series, compute_summary
 
 OPEN_STATUSES = ("redacted", "drafted", "failed")
 DECIDED_STATUSES = ("approved", "edited", "discarded")
@@ -101,8 +106,10 @@ class Store:
         return question
 
     def add_draft(self, question: Question, *, text: str, backend: str, model: str,
-                  latency_ms: int, instruction: str | None, actor: str) -> Draft:
-        """Store the next draft version (1, 2 …); audit draft.generated or draft.regenerated."""
+                  latency_ms: int, instruction: str | None, actor: str,
+                  sources: tuple[str, ...] = ()) -> Draft:
+        """Store the next draft version (1, 2 …); audit draft.generated or draft.regenerated.
+        ``sources``: the ids of the official fiches the draft rests on (recorded, no text)."""
         with self.db.session(immediate=True) as s:
             row = s.get(Question, question.id)
             last = s.exec(select(Draft.version).where(Draft.question_id == question.id)
@@ -118,8 +125,18 @@ class Store:
                               question_id=question.id,
                               payload={"version": draft.version, "backend": backend, "model": model,
                                        "latency_ms": latency_ms, "instruction": instruction,
-                                       "text": text}, session=s)
+                                       "text": text, "sources": list(sources)}, session=s)
         return draft
+
+    def set_retry_prompt(self, event_id: str, question: Question) -> None:
+        """Remember the failure notice ``event_id`` on which a 🔄 retries ``question``."""
+        with self.db.session(immediate=True) as s:
+            s.merge(RetryPrompt(event_id=event_id, question_id=question.id))
+
+    def question_for_retry(self, event_id: str) -> Question | None:
+        with self.db.session() as s:
+            row = s.get(RetryPrompt, event_id)
+            return s.get(Question, row.question_id) if row else None
 
     def set_draft_event(self, draft: Draft, event_id: str) -> None:
         with self.db.session(immediate=True) as s:
@@ -185,7 +202,7 @@ class Store:
                     return None
                 row = s.get(Question, question.id)
                 row.status = kind
-                row.decided_at = utcnow()
+                row.decided_at = utc_now()
                 s.add(decision)
                 payload = {"version": draft.version if draft else None}
                 if final_text is not None:
@@ -222,6 +239,59 @@ class Store:
     # -- access ------------------------------------------------------------------------------
 
     def access_denied(self, actor: str, reason: str, *, room_id: str | None = None,
-                      session: Session | None = None) -> None:
+                      **details) -> None:
+        """Audit a refusal (``access.denied``); ``details`` join the payload."""
         self.audit.append("access.denied", actor=actor,
-                          payload={"reason": reason, "room_id": room_id}, session=session)
+                          payload={"reason": reason, "room_id": room_id, **details})
+
+    # -- summaries (figures: storage.summary; queries and claims: storage.reporting) ---------
+
+    def summary(self, team: str, day: date, tz: ZoneInfo, *, per_agent: bool = False,
+                now: datetime | None = None) -> Summary:
+        return compute_summary(self.db, team, day, tz, per_agent=per_agent, now=now)
+
+    def chart_series(self, team: str, day: date, tz: ZoneInfo) -> tuple[list[date], dict[str, list[int]]]:
+        return chart_series(self.db, team, day, tz)
+
+    def summary_sent(self, team: str, day: date) -> bool:
+        return reporting.summary_sent(self.db, team, day)
+
+    def claim_summary(self, team: str, day: date) -> bool:
+        return reporting.claim_summary(self.db, team, day)
+
+    def release_summary_claim(self, team: str, day: date) -> None:
+        reporting.release_claim(self.db, team, day)
+
+    def post_requests(self) -> list[tuple[str, date]]:
+        return reporting.post_requests(self.db)
+
+    def drop_post_request(self, team: str, day: date) -> None:
+        reporting.drop_post_request(self.db, team, day)
+
+    def summary_posted(self, team: str, day: date, event_id: str, *, actor: str = "plume",
+                       daily: bool = False, via: str | None = None) -> None:
+        """Audit ``summary.posted``; the daily send also marks (team, day) sent, together."""
+        payload = {"team": team, "day": day.isoformat(), "event_id": event_id,
+                   "on_demand": not daily, **({"via": via} if via else {})}
+        with self.db.session(immediate=True) as s:
+            if daily:
+                reporting.mark_sent(s, team, day, event_id)
+            self.audit.append("summary.posted", actor=actor, payload=payload, session=s)
+
+    # -- audit chain (security room) ---------------------------------------------------------
+
+    def audit_head(self) -> tuple[int, str]:
+        return self.audit.head()
+
+    def verify_audit(self) -> VerifyReport:
+        return self.audit.verify()
+
+    def export_audit(self, out: TextIO, flt: ExportFilter, *, actor: str, context: dict) -> int:
+        """JSON lines of ``flt`` to ``out``, audited as ``audit.exported``; the row count."""
+        return self.audit.export(out, flt, "jsonl", actor=actor, context=context)
+
+    def witness_posted(self, head: tuple[int, str], *, room_id: str, event_id: str,
+                       requested_by: str | None) -> None:
+        self.audit.append(WITNESS_KIND, actor="plume", payload={
+            "seq": head[0], "hash": head[1], "room_id": room_id, "event_id": event_id,
+            "requested_by": requested_by})

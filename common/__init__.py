@@ -1,0 +1,1 @@
+"""The lowest layer, importable from every package: configuration base and errors, the clock."""
