@@ -10,7 +10,7 @@
           fiche and cited links) or among the sources' own; an unknown one is removed;
         - an amount (``553,16 €``, ``12 euros``), a deadline or duration (``2 jours``, ``3 mois``)
           or a phone number (``39 39``, ``01 23 45 67 89``) that appears in no source passage is
-          followed by ``[À VÉRIFIER]``. Numbers are compared on their digits and unit, so
+          followed by ``[À VÉRIFIER]`` (the fiches' descriptions count as source text). Numbers are compared on their digits and unit, so
           "553,16 €" matches "553,16 euros".
     sources_footer(sources) -> str      "Sources :" then one line per fiche: title, link, date.
 """
@@ -101,7 +101,7 @@ def check_draft(text: str, sources: Sequence[Source], known_url: Callable[[str],
         return match.group(0)[len(link):]
 
     text = _URL.sub(url, text)
-    corpus = " ".join(s.text for s in sources)
+    corpus = " ".join(f"{s.description} {s.text}" for s in sources)
     known = {_key(m.group(0)) for pattern in (_AMOUNT, _DURATION, _PHONE) for m in pattern.finditer(corpus)}
     unverified: list[str] = []
 

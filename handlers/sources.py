@@ -4,7 +4,7 @@ the memory of what each question's current draft used (for ``!sources``).
     Grounding(knowledge, fiches=3, passages=4)   ``knowledge`` a knowledge.KnowledgeBase (its
         queries strip the placeholders) or None (drafts without sources, as before).
     await .find(question) -> list[Source] | None   the best passages of the fiches that answer the
-        question (``SourceHit.confident``), the top fiche's first, remembered for ``used``; None
+        question (``SourceHit.confident``, and within SECOND_FICHE_SHARE of the best), the top fiche's first, remembered for ``used``; None
         when there is no knowledge base (none given, or no fiche imported yet).
     await .check(text, sources) -> CheckedDraft   URLs checked against the knowledge base,
         figures absent from the sources marked (drafting.grounding.check_draft).
@@ -22,6 +22,8 @@ from drafting.grounding import CheckedDraft, Source, check_draft
 from knowledge.index import KnowledgeBase
 from storage.models import Question
 
+SECOND_FICHE_SHARE = 0.9  # another fiche is cited only when it scores this close to the best
+
 
 class Grounding:
     def __init__(self, knowledge: KnowledgeBase | None, *, fiches: int = 3, passages: int = 4) -> None:
@@ -36,6 +38,7 @@ class Grounding:
         hits = [h for h in self.knowledge.search(text, self.fiches) if h.confident]
         if not hits:
             return []
+        hits = [h for h in hits if h.score >= SECOND_FICHE_SHARE * hits[0].score]
         descriptions = {h.id: h.description for h in hits}
         found = self.knowledge.passages(text, [h.id for h in hits], limit=self.passages)
         if not any(p.fiche_id == hits[0].id for p in found):
