@@ -17,7 +17,8 @@ from pydantic import Field, ValidationError
 
 from common.config import ConfigError, Section, secret
 from drafting.config import LLMConfig
-from handlers.config import AccessConfig, SecurityConfig, SummaryConfig, TeamConfig
+from handlers.config import (AccessConfig, SecurityConfig, SummaryConfig, TeamConfig,
+                             ValidatedAnswersConfig)
 from redaction.config import RedactionConfig
 from storage.config import StorageConfig
 
@@ -46,6 +47,7 @@ class Config(Section):
     teams: list[TeamConfig] = []
     summary: SummaryConfig = SummaryConfig()
     security: SecurityConfig = SecurityConfig()
+    validated_answers: ValidatedAnswersConfig = ValidatedAnswersConfig()
 
     def team_of(self, user_id: str) -> TeamConfig | None:
         """The first team listing ``user_id`` as an agent, or None."""

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from handlers.events import Incoming, normalise_key
-
-_REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
-
-
-def strip_reply_fallback(body: str) -> str:
-    """Remove the quoted ``> <@user> …`` fallback that older clients put in replies."""
-    return _REPLY_FALLBACK.sub("", body, count=1)
+from handlers.events import Incoming, normalise_key, strip_reply_fallback
 
 
 def incoming_from_source(room_id: str, source: dict[str, Any]) -> Incoming | None:

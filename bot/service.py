@@ -31,6 +31,7 @@ from handlers.commands import CommandHandler
 from handlers.decisions import DecisionHandler
 from handlers.messages.security import audit_key_missing
 from handlers.pending import PendingValues
+from handlers.profile import ProfileHandler
 from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.sources import Grounding
@@ -136,7 +137,7 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
         raise
     redactor = redactor or await loading
     handlers_store = AsyncStore(store)
-    pending = PendingValues(redactor, client.fetch_content)
+    pending = PendingValues(redactor, client.fetch_content, handlers_store.revisions)
     questions = QuestionHandler(config=config, store=handlers_store, redactor=redactor,
                                 drafter=drafter, messenger=client, pending=pending,
                                 max_question_chars=config.redaction.max_question_chars,
@@ -146,7 +147,8 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     summaries = SummaryHandler(config=config, store=handlers_store, messenger=client, access=access)
     security = SecurityHandler(config=config, store=handlers_store, messenger=client, access=access)
     commands = CommandHandler(store=handlers_store, messenger=client,
-                              owners=[decisions, summaries, security])
+                              owners=[decisions, ProfileHandler(store=handlers_store, messenger=client),
+                                      summaries, security])
     router = EventRouter(access=access, store=handlers_store, client=client, questions=questions,
                          decisions=decisions, commands=commands)
     return Bot(config, db, audit, store, client, router, drafter, summaries, security)

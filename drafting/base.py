@@ -11,8 +11,11 @@
                                ``.retryable`` tells whether trying again later may succeed.
                                ``detail`` holds status codes and counts only, never text.
     Drafter (protocol):  .backend: str, .model: str,
-        async draft(redacted_question, *, instruction=None, previous=None, sources=()) -> DraftResult
+        async draft(redacted_question, *, instruction=None, previous=None, tone=None,
+                    example=None, sources=()) -> DraftResult
         ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft;
+        ``tone`` a key of drafting.prompts.TONES (court | simple | formel), sent as its fixed
+        French text; ``example`` a validated answer of the team (placeholder form);
         ``sources`` the official passages to answer from (drafting.grounding.Source, best first).
         Raises DraftError once the backend's bounded retries are spent.
         async aclose() releases the HTTP connections (no-op for offline).
@@ -67,7 +70,7 @@ class Drafter(Protocol):
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (),
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult: ...
 
     async def aclose(self) -> None: ...

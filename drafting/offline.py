@@ -89,11 +89,11 @@ class OfflineDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (),
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult:
         start = time.perf_counter()
         greeting = salutation(redacted_question)
-        ignored = ("instruction_ignored",) if instruction and instruction.strip() else ()
+        ignored = ("instruction_ignored",) if tone or (instruction and instruction.strip()) else ()
         if sources:
             texts = [from_fiche(greeting, source) for source in sources]
             text = next((t for t in texts if previous is None or t.strip() != previous.strip()), texts[0])

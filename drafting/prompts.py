@@ -55,19 +55,64 @@ indiquez l'organisme à contacter, sans inventer la réponse.
 - Ne donnez aucun lien autre que ceux des extraits ; les sources seront ajoutées à la fin de la \
 réponse par l'agent, ne les listez pas vous-même."""
 
-def question_message(redacted_question: str, sources: Sequence[Source] = ()) -> str:
-    text = ("Question de l'usager (données personnelles remplacées par des marqueurs) :\n"
-            f"<question>\n{redacted_question.strip()}\n</question>\n\n")
-    if sources:
-        text += f"{SOURCES_RULES}\n<sources>\n{sources_block(sources)}\n</sources>\n\n"
-    return text + "Rédigez le projet de réponse."
+
+# Fixed French instructions for `!regenerer plus court|simple|formel`: the model gets these words,
+# never the agent's, for a tone request (the audit records the key).
+TONES = {
+    "court": (
+        "Rédigez une version nettement plus courte, environ deux fois moins longue : gardez "
+        "l'essentiel utile à l'usager (ce qu'il doit faire, les pièces, les délais connus) et les "
+        "mentions [À VÉRIFIER], supprimez les répétitions et les phrases de remplissage."
+    ),
+    "simple": (
+        "Réécrivez la réponse en langage simple, facile à lire et à comprendre par tous, dans "
+        "l'esprit du « facile à lire et à comprendre » (FALC) : des phrases courtes, une seule idée "
+        "par phrase, des mots de tous les jours, pas de sigle ni de mot administratif sans "
+        "explication, la voix active, les étapes dans l'ordre, une par ligne si besoin. Gardez "
+        "toutes les informations importantes."
+    ),
+    "formel": (
+        "Adoptez un registre plus formel, celui d'un courrier administratif : formule d'appel "
+        "complète, phrases soutenues, aucune familiarité, et une formule de politesse "
+        "administrative complète à la fin (par exemple « Je vous prie d'agréer, Madame, Monsieur, "
+        "l'expression de mes salutations distinguées. »)."
+    ),
+}
 
 
-def regeneration_message(instruction: str | None) -> str:
-    hint = (instruction or "").strip() or _DEFAULT_REGENERATION
+def example_block(example: str) -> str:
+    """A validated answer of the team for a close question, in placeholder form, as an example."""
+    return (
+        "Réponse déjà validée par l'équipe pour une question proche (exemple) :\n"
+        f"<reponse_validee>\n{example.strip()}\n</reponse_validee>\n"
+        "Inspirez-vous-en seulement pour ce qui répond à la question ci-dessus. Ses marqueurs "
+        "désignent les données d'un autre usager : n'en reprenez aucun qui ne figure pas dans la "
+        "question."
+    )
+
+
+def tone_block(tone: str) -> str:
+    """The fixed instruction of ``tone`` (a key of TONES; KeyError otherwise)."""
+    return f"<consigne_ton>\n{TONES[tone]}\n</consigne_ton>"
+
+
+def question_message(redacted_question: str, example: str | None = None,
+                     sources: Sequence[Source] = ()) -> str:
+    return (
+        "Question de l'usager (données personnelles remplacées par des marqueurs) :\n"
+        f"<question>\n{redacted_question.strip()}\n</question>\n\n"
+        + (f"{SOURCES_RULES}\n<sources>\n{sources_block(sources)}\n</sources>\n\n" if sources else "")
+        + (f"{example_block(example)}\n\n" if example and example.strip() else "")
+        + "Rédigez le projet de réponse."
+    )
+
+
+def regeneration_message(instruction: str | None, tone: str | None = None) -> str:
+    hint = (instruction or "").strip() or ("" if tone else _DEFAULT_REGENERATION)
     return (
         "L'agent demande une nouvelle version de ce projet de réponse.\n"
-        f"<consigne_agent>\n{hint}\n</consigne_agent>\n\n"
+        + (f"{tone_block(tone)}\n" if tone else "")
+        + (f"<consigne_agent>\n{hint}\n</consigne_agent>\n" if hint else "") + "\n"
         "Rédigez une nouvelle version complète qui applique la consigne et diffère de la précédente. "
         "Les mêmes règles s'appliquent (marqueurs recopiés tels quels, aucun fait inventé)."
     )
@@ -75,22 +120,26 @@ def regeneration_message(instruction: str | None) -> str:
 
 def build_messages(
     redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-    sources: Sequence[Source] = (),
+    tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
 ) -> list[dict[str, str]]:
     """The conversation for one draft.
 
     First draft: one user turn with the question. Regeneration (``previous`` given): the previous
-    draft as the assistant turn, then a user turn carrying the agent's ``instruction``. An
-    ``instruction`` without (a non-blank) ``previous`` is appended to the question turn.
+    draft as the assistant turn, then a user turn carrying the agent's ``instruction`` and the
+    fixed text of ``tone`` (a TONES key: court | simple | formel). An ``instruction`` or ``tone``
+    without (a non-blank) ``previous`` is appended to the question turn. ``example``: a validated
+    answer of the team (placeholder form), given in the question turn, after the official
+    ``sources`` (drafting.grounding.Source) when there are some.
     """
-    first = question_message(redacted_question, sources)
+    question = question_message(redacted_question, example, sources)
     if previous is None or not previous.strip():
-        text = first
+        if tone:
+            question += f"\n\n{tone_block(tone)}"
         if instruction and instruction.strip():
-            text += f"\n\n<consigne_agent>\n{instruction.strip()}\n</consigne_agent>"
-        return [{"role": "user", "content": text}]
+            question += f"\n\n<consigne_agent>\n{instruction.strip()}\n</consigne_agent>"
+        return [{"role": "user", "content": question}]
     return [
-        {"role": "user", "content": first},
+        {"role": "user", "content": question},
         {"role": "assistant", "content": previous.strip()},
-        {"role": "user", "content": regeneration_message(instruction)},
+        {"role": "user", "content": regeneration_message(instruction, tone)},
     ]

@@ -105,10 +105,10 @@ class _RemoteDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        sources: Sequence[Source] = (),
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult:
         messages = build_messages(redacted_question, instruction=instruction, previous=previous,
-                                  sources=sources)
+                                  tone=tone, example=example, sources=sources)
         statuses: list[int | None] = []
         token = _attempts.set(statuses)
         start = time.perf_counter()

@@ -20,9 +20,10 @@ from storage.async_store import AsyncStore
 
 
 def parse(body: str) -> tuple[str, str]:
-    """``"!Régénérer  plus court"`` → ``("regenerer", "plus court")`` (accents and case folded)."""
-    head, _, rest = body.strip().partition(" ")
-    return fold(head[1:]), rest.strip()
+    """``"!Régénérer  plus court"`` → ``("regenerer", "plus court")`` (accents and case folded).
+    Any whitespace ends the first word; the rest keeps its line breaks (a multi-line signature)."""
+    head, *rest = body.strip().split(None, 1)
+    return fold(head[1:]), (rest[0].strip() if rest else "")
 
 
 class CommandHandler:
@@ -44,10 +45,11 @@ class CommandHandler:
         if not await self.store.claim_event(event.event_id, event.room_id):
             return
         name, rest = parse(event.body)
-        sub, _, sub_rest = rest.partition(" ")
-        bound = self.verbs.find([name, fold(sub)] if sub else [name])
+        # "!regenerer plus court, sans formule": the verb's words, punctuation after them ignored
+        bound = self.verbs.find([name, *(fold(w).rstrip(",;:.") for w in rest.split()[:2])])
         if bound is not None:
-            args = sub_rest.strip() if len(bound.verb.words) == 2 else rest
+            parts = rest.split(None, len(bound.verb.words) - 1)
+            args = parts[-1].strip() if len(parts) == len(bound.verb.words) else ""
             await bound.run(Call(event, role, bound.verb, args))
             return
         group = self.verbs.group(name)

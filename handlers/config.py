@@ -1,4 +1,5 @@
-"""The configuration sections the handlers read: ``access``, ``teams``, ``summary``, ``security``.
+"""The configuration sections the handlers read: ``access``, ``teams``, ``summary``, ``security``,
+``validated_answers``.
 
 ``HandlersConfig`` is what a handler is given: the composed ``bot.config.Config`` satisfies it.
 Later sections read by handlers (e.g. a team's ``privacy``) are added here.
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 
 from common.config import Section
+from storage.answers import MIN_SIMILARITY
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
@@ -21,12 +23,17 @@ class AccessConfig(Section):
     allowed_users: list[str] = []
 
 
+class PrivacyConfig(Section):
+    confirm_before_send: bool = False  # the agent sees the redacted text and ✅ sends it
+
+
 class TeamConfig(Section):
     name: str
     lead_room: str | None = None
     leads: list[str] = []
     agents: list[str] = []
     per_agent_stats: bool = False
+    privacy: PrivacyConfig = PrivacyConfig()
 
 
 class SummaryConfig(Section):
@@ -55,6 +62,15 @@ class SecurityConfig(Section):
     witness_time: str = Field(default="23:55", pattern=HHMM)
 
 
+class ValidatedAnswersConfig(Section):
+    """The team's library of validated answers (``storage.library``): offered under a draft and
+    given to the model as an example when a question is this close (Dice on stems, 0..1; the
+    default is measured by bench/validated_bench.py)."""
+
+    enabled: bool = True
+    min_similarity: float = Field(default=MIN_SIMILARITY, gt=0, le=1)
+
+
 class HandlersConfig(Protocol):
     """The part of the configuration handlers see (implemented by ``bot.config.Config``)."""
 
@@ -62,6 +78,7 @@ class HandlersConfig(Protocol):
     teams: list[TeamConfig]
     summary: SummaryConfig
     security: SecurityConfig
+    validated_answers: ValidatedAnswersConfig
 
     def team_of(self, user_id: str) -> TeamConfig | None: ...
 

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _VARIATION_SELECTOR = "\ufe0f"
+_REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Remove the quoted ``> <@user> …`` fallback that older clients put in replies."""
+    return _REPLY_FALLBACK.sub("", body, count=1)
 
 
 def normalise_key(key: str) -> str:

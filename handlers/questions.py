@@ -1,7 +1,9 @@
 """A pasted question: redact, guard, draft, post the draft with its buttons.
 
 One question's life (DESIGN §1): received → redacted → drafted (v1, v2 …) → decided, or failed
-with a retry offered. The Matrix event id of the paste is the idempotency key.
+with a retry offered. With the team's ``privacy.confirm_before_send`` the redacted text is shown
+first and waits for the agent's ✅ (``handlers.loop``). The Matrix event id of the paste is the
+idempotency key.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from handlers.pending import PendingValues
 from handlers.sources import Grounding
 from redaction import Redactor, rehydrate
 from storage.async_store import AsyncStore
+from storage.library import AnswerMatch
 from storage.models import Draft, Question
 
 log = structlog.get_logger("plume.questions")
@@ -69,24 +72,56 @@ class QuestionHandler:
                                              reply_to=event.event_id)
             return
         self.pending.remember(question.id, redaction.mapping)
-        await self.draft_and_post(question, redaction.mapping, actor=event.sender,
-                                  intro=messages.QUESTION_EDITED if edited else None)
+        intro = messages.QUESTION_EDITED if edited else None
+        if self.confirm_first(question):
+            await self.ask_confirmation(question, intro)
+            return
+        await self.draft_and_post(question, redaction.mapping, actor=event.sender, intro=intro)
+
+    def confirm_first(self, question: Question) -> bool:
+        """Whether the question's team has ``privacy.confirm_before_send`` on."""
+        team = self.config.team_named(question.team) if question.team else None
+        return bool(team and team.privacy.confirm_before_send)
+
+    async def ask_confirmation(self, question: Question, notice_line: str | None = None) -> None:
+        """Show the agent the exact text that would go to the model, with ✅ ✏️ 🗑️."""
+        event_id = await self.messenger.send_notice(
+            question.room_id, *messages.confirm_prompt(question.redacted_text,
+                                                       question.entity_counts, notice_line),
+            reply_to=question.event_id)
+        await self.store.ask_confirmation(question, event_id)
+        for key in messages.CONFIRM_BUTTONS:
+            await self.messenger.send_reaction(question.room_id, event_id, key)
+
+    async def refuse_if_decided(self, question: Question) -> bool:
+        """Say so and return True when the question was already decided."""
+        decision = await self.store.decision_for(question.id)
+        if decision is None:
+            return False
+        await self.messenger.send_notice(question.room_id, *messages.already_decided(decision.kind))
+        return True
 
     async def draft_and_post(self, question: Question, mapping: dict[str, str] | None, *,
                              actor: str, instruction: str | None = None,
-                             intro: str | None = None) -> None:
+                             intro: str | None = None, fresh: bool = False,
+                             tone: str | None = None) -> None:
         """Ask the LLM for the next version and post it with its buttons, or say it failed.
 
         The agent sees the bot typing while the LLM drafts. ``mapping`` None: the real values
-        are lost (restart); the draft keeps its placeholders.
+        are lost (restart); the draft keeps its placeholders. ``fresh``: a first draft of a
+        corrected text (the previous draft is not sent along). ``tone``: a key of
+        ``drafting.prompts.TONES``. A validated answer of the team close to the question goes to
+        the model as an example and is offered under the draft.
         """
-        previous = await self.store.latest_draft(question.id)
+        previous = None if fresh else await self.store.latest_draft(question.id)
+        example = await self._example(question, previous)
         await self.messenger.set_typing(question.room_id, True)
         try:
             found = await self.grounding.find(question)
             sources = found or []
             result = await self.drafter.draft(question.redacted_text, instruction=instruction,
                                               previous=previous.text if previous else None,
+                                              tone=tone, example=example.text if example else None,
                                               sources=sources)
         except DraftError as exc:
             log.warning("draft.failed", question_id=question.id, error=exc.kind)
@@ -103,14 +138,14 @@ class QuestionHandler:
         checked = await self.grounding.check(result.text, sources)
         # What is stored is placeholder form, even if the model wrote a personal value itself;
         # the sources footer (official titles and links) is added after redaction.
-        stored = (await asyncio.to_thread(self.redactor.redact, checked.text, known)).text
+        stored = (await self.pending.redact(question, checked.text)).text
         text = checked.text
         if sources:
             stored, text = (f"{t}\n\n{sources_footer(sources)}" for t in (stored, text))
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
                                      model=result.model, latency_ms=result.latency_ms,
-                                     instruction=instruction, actor=actor,
-                                     sources=tuple(dict.fromkeys(s.id for s in sources)))
+                                     instruction=instruction, actor=actor, tone=tone,
+                                     example=example, sources=tuple(dict.fromkeys(s.id for s in sources)))
         log.info("draft.generated", question_id=question.id, version=draft.version,
                  latency_ms=result.latency_ms, sources=len(sources), links_removed=len(checked.removed_urls),
                  unverified=len(checked.unverified))
@@ -121,13 +156,41 @@ class QuestionHandler:
             notes.append(source_messages.NO_SOURCE)
         notes.append(source_messages.checks(checked.removed_urls, checked.unverified))
         notice_line = " ".join(x for x in notes if x) or None
-        await self._post(question, draft, rehydrate(text, known), notice_line, mapping is not None)
+        await self._post(question, draft, rehydrate(text, known), notice_line, mapping)
+
+    async def _example(self, question: Question, previous: Draft | None) -> AnswerMatch | None:
+        """The validated answer for ``question``: the one of its earlier drafts, else (first
+        draft) the closest of the library; None when there is none, the library is off
+        (``validated_answers.enabled``) or it fails the leak guard."""
+        settings = self.config.validated_answers
+        if previous is not None:
+            return (await self.store.validated_answer(previous.example_id, question.redacted_text)
+                    if previous.example_id else None)
+        if not settings.enabled:
+            return None
+        match = await self.store.similar_answer(team=question.team, agent=question.agent,
+                                                question_text=question.redacted_text,
+                                                min_similarity=settings.min_similarity)
+        if match is None or self.redactor.leaks(match.text):
+            return None
+        return match
 
     async def _post(self, question: Question, draft: Draft, shown: str, notice_line: str | None,
-                    values_restored: bool) -> None:
-        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``."""
+                    mapping: dict[str, str] | None) -> None:
+        """Post a stored draft with its buttons. A refused send leaves it for ``redeliver``.
+
+        The agent's signature is added here, locally; the validated answer offered gets this
+        question's values only, where its placeholders match (another citizen's were never stored).
+        """
+        signature = await self.store.signature(question.agent)
+        validated = None
+        if draft.example_id and (example := await self.store.validated_answer(
+                draft.example_id, question.redacted_text)):
+            validated = (example.validated_at.astimezone(self.config.summary.zone).date(),
+                         example.similarity, rehydrate(example.text, mapping or {}))
         body, html = messages.draft(draft.version, shown, question.entity_counts,
-                                    question.redacted_text, notice_line, values_restored)
+                                    question.redacted_text, notice_line, mapping is not None,
+                                    signature=signature, validated=validated)
         try:
             event_id = await self.messenger.send_notice(question.room_id, body, html,
                                                         reply_to=question.event_id)
@@ -144,4 +207,4 @@ class QuestionHandler:
         for ref in await self.store.undelivered_drafts(cutoff):
             mapping = await self.pending.mapping_for(ref.question)
             await self._post(ref.question, ref.draft, rehydrate(ref.draft.text, mapping or {}),
-                             None, mapping is not None)
+                             None, mapping)

@@ -7,8 +7,8 @@ A handler method is declared with ``@verb``::
 
 ``VerbTable`` collects the declarations of the handler objects it is given; the dispatcher
 (``handlers.commands``) finds a verb by its words (``!audit verifier`` is the two words
-``audit verifier``) and the draft reactions by emoji, and ``help_for(audience)`` writes the
-``!aide`` text of a room from the same declarations.
+``audit verifier``; up to three: ``!regenerer plus court``) and the draft reactions by emoji,
+and ``help_for(audience)`` writes the ``!aide`` text of a room from the same declarations.
 
 Before a verb runs, its handler's ``prepare(call)`` checks who asks and where and returns the
 target the verb acts on (e.g. the draft), or None when it already answered (a refusal, nothing
@@ -112,7 +112,7 @@ class VerbTable:
 
     def find(self, words: list[str]) -> Bound | None:
         """The verb whose words start ``words`` (folded), the longest first."""
-        for size in (2, 1):
+        for size in (3, 2, 1):
             key = tuple(words[:size])
             for bound in self.entries:
                 if bound.verb.words == key:

@@ -32,7 +32,9 @@ Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NE
 analyzer with Plume's recognizers and ``FrenchContextEnhancer`` (threshold 0.4) -> drop uncertain
 findings on organisations / legal references / amounts (``redaction.keep``) -> mask every further
 occurrence of a found name (except where it names a place: "rue Victor Hugo") -> known values ->
-merge overlaps (union, so nothing is left half-masked) -> placeholders -> text rebuilt from the
+grow found names over the initials and name words glued to them
+(``redaction.recognizers.person_records.extend_names``) -> merge overlaps (union, so nothing is
+left half-masked) -> placeholders -> text rebuilt from the
 original.
 """
 
@@ -56,7 +58,8 @@ from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
 from redaction.recognizers.base import SCORE_THRESHOLD
-from redaction.recognizers.person import institution_names
+from redaction.recognizers.person import capitals, institution_names
+from redaction.recognizers.person_records import extend_names
 from redaction.recognizers.person_lexicon import AMBIGUOUS, NOT_NAMES, PARTICLES, TITLES
 
 log = logging.getLogger("plume.redaction")
@@ -145,7 +148,7 @@ class Redactor:
         self.entities = resolve_entities(cfg.entities)
         self._nlp_engine = load_nlp_engine(cfg.spacy_model)
         registry = RecognizerRegistry(supported_languages=["fr"])
-        lexicon = FrenchLexicon(self._nlp_engine.nlp["fr"])
+        lexicon = self._lexicon = FrenchLexicon(self._nlp_engine.nlp["fr"])
         for recognizer in build_recognizers(self.entities, lexicon):
             registry.add_recognizer(recognizer)
         self._analyzer = AnalyzerEngine(
@@ -200,6 +203,9 @@ class Redactor:
             if not _vetoed(r.start, r.end, r.entity_type, protected)
         ]
         if "PERSON" in self.entities:
+            people = [(f.start, f.end) for f in findings if f.entity_type == "PERSON"]
+            findings += [_Finding(s, e, "PERSON", 0.85) for s, e in extend_names(
+                text, people, self._lexicon, shouting=capitals(text) == "upper")]
             findings += _other_name_occurrences(text, findings, protected + institution_names(text))
         return findings
 
@@ -265,8 +271,8 @@ def _known_findings(text: str, known: dict[str, str]) -> list[_Finding]:
 # (a NIR is also a Luhn-valid 15-digit number).
 _PRIORITY = {t: i for i, t in enumerate(reversed((
     "FR_NIR", "FR_TAX_ID", "IBAN_CODE", "FR_SIRET", "CREDIT_CARD", "EMAIL_ADDRESS",
-    "PHONE_NUMBER", "FR_PASSPORT", "FR_ID_CARD", "FR_LICENSE_PLATE", "FR_AGDREF",
-    "FR_FRANCE_TRAVAIL_ID", "FR_CAF_ID", "FR_SIREN", "DATE_OF_BIRTH", "FR_ADDRESS", "PERSON")))}
+    "PHONE_NUMBER", "IP_ADDRESS", "URL", "FR_PASSPORT", "FR_ID_CARD", "FR_LICENSE_PLATE", "FR_AGDREF",
+    "FR_FRANCE_TRAVAIL_ID", "FR_CAF_ID", "FR_SIREN", "FR_RECORD_ID", "DATE_OF_BIRTH", "FR_ADDRESS", "PERSON")))}
 
 
 def _rank(f: _Finding) -> tuple:

@@ -26,9 +26,13 @@ PREFIXES: dict[str, str] = {
     "FR_LICENSE_PLATE": "IMMATRICULATION",
     "FR_AGDREF": "NUMERO_ETRANGER",
     "FR_ADDRESS": "ADRESSE",
+    "FR_RECORD_ID": "NUMERO_DOSSIER",
     "DATE_OF_BIRTH": "DATE_NAISSANCE",
+    "IP_ADDRESS": "IP",
+    "URL": "URL",
     "LOCATION": "LIEU",
     "DATE_TIME": "DATE",
+    "OTHER_PII": "DONNEE",  # masked by the agent (!masquer), kind not given
 }
 ENTITY_OF_PREFIX = {v: k for k, v in PREFIXES.items()}
 
@@ -60,6 +64,6 @@ def value_key(entity_type: str, value: str) -> str:
         except phonenumbers.NumberParseException:
             pass
     if entity_type in ("PERSON", "FR_ADDRESS", "DATE_OF_BIRTH", "LOCATION", "DATE_TIME",
-                       "EMAIL_ADDRESS"):
+                       "EMAIL_ADDRESS", "URL"):
         return _SPACES.sub(" ", fold(value)).strip()
     return compact(value)

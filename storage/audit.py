@@ -14,6 +14,7 @@ CONTRACT (other packages rely on it):
                                                     first_bad_seq: int | None, fault: str | None)
 Extensions:
     AuditLog.purge(retention_days, now=None) -> int      # payloads blanked; audited (audit.purged)
+    AuditLog.scrub(question_id, matches, *, session) -> list[int]   # see the method
     AuditLog.export(out, flt, fmt, *, actor, context=None, on_row=None) -> int
                                                          # rows written; audited (audit.exported)
     AuditLog.iter_events(flt) / count_events(flt)        # streamed rows as dicts / their number
@@ -35,7 +36,8 @@ Verification walks the chain in seq order inside one snapshot and stops at the f
 ``seq_gap`` (a seq is missing or out of order: deleted row), ``prev_hash_mismatch`` (the link to
 the previous row is broken: reordered or spliced rows), ``hash_mismatch`` (the HMAC does not
 match: an edited field, an inserted row, a chain rebuilt without the key), ``payload_mismatch``
-(payload edited), ``payload_missing`` (payload blanked beyond what a retention purge blanked),
+(payload edited), ``payload_missing`` (payload blanked beyond what a retention purge blanked, or
+than the ``scrubbed_seqs`` of a later authentic ``SCRUB_KINDS`` event of the same question list),
 ``witness_mismatch`` (a published witness head differs: the chain was rewritten), ``truncated``
 (a witness attests a seq the chain no longer has) and ``head_mismatch`` (the head row disagrees
 with the last event).
@@ -75,6 +77,7 @@ ZERO_HASH = "0" * 64
 PURGE_KIND = "audit.purged"
 EXPORT_KIND = "audit.exported"
 WITNESS_KIND = "audit.witness"
+SCRUB_KINDS = ("question.remasked", "question.corrected")  # may blank their question's payloads
 FIELDS = ("seq", "ts", "actor", "kind", "question_id", "payload", "payload_hash", "prev_hash", "hash")
 FORMATS = ("jsonl", "csv")
 
@@ -229,6 +232,21 @@ class AuditLog:
         log.info("audit purge: blanked=%d through_seq=%d", blanked, through)
         return blanked
 
+    def scrub(self, question_id: str, matches: Callable[[dict], bool], *, session) -> list[int]:
+        """Blank the payloads of ``question_id``'s events for which ``matches(payload)`` holds
+        (a value the agent masked later), in the caller's transaction, which must then append a
+        ``SCRUB_KINDS`` event with the returned seqs as ``scrubbed_seqs``: those blanked, and
+        those an earlier scrubbing event now blanked had listed."""
+        conn = session.connection()
+        rows = conn.execute(select(_T.c.seq, _T.c.kind, _T.c.payload).where(
+            _T.c.question_id == question_id, _T.c.payload.is_not(None))).all()
+        hits = [(seq, kind, json.loads(payload)) for seq, kind, payload in rows
+                if matches(json.loads(payload))]
+        if hits:
+            conn.execute(update(_T).where(_T.c.seq.in_([h[0] for h in hits])).values(payload=None))
+        return sorted({h[0] for h in hits}.union(*(p.get("scrubbed_seqs") or () for _, kind, p
+                                                  in hits if kind in SCRUB_KINDS)))
+
     # -- reading --------------------------------------------------------------------------
 
     def head(self) -> tuple[int, str]:
@@ -261,6 +279,15 @@ class AuditLog:
         through = json.loads(row.payload).get("through_seq")
         return through if isinstance(through, int) else 0
 
+    def _scrubbed(self, conn: Connection) -> dict[int, str | None]:
+        """seq -> question id, for the payloads authentic scrubbing events blanked."""
+        allowed: dict[int, str | None] = {}
+        for row in conn.execute(select(*_COLS).where(_T.c.kind.in_(SCRUB_KINDS))):
+            if row.payload is not None and self._row_ok(row):
+                allowed |= {seq: row.question_id for seq in json.loads(row.payload).get(
+                    "scrubbed_seqs") or () if isinstance(seq, int) and seq < row.seq}
+        return allowed
+
     def verify(self, witnesses: Iterable[tuple[int, str]] | None = None,
                on_row: Callable[[int], None] | None = None) -> VerifyReport:
         """Walk the whole chain (streamed, constant memory) and report the first fault.
@@ -278,6 +305,7 @@ class AuditLog:
         with self._snapshot() as conn:
             head_row = conn.execute(select(_H.c.seq, _H.c.hash).where(_H.c.id == 1)).first()
             allowed_blank = self._blank_allowed_through(conn)
+            scrubbed = self._scrubbed(conn)
             rows = conn.execution_options(yield_per=5000).execute(select(*_COLS).order_by(_T.c.seq))
             for seq, ts, actor, kind, qid, payload, payload_hash, prev_hash, stored in rows:
                 if seq != expected_seq:
@@ -291,7 +319,7 @@ class AuditLog:
                     fault = (seq, "hash_mismatch")
                     break
                 if payload is None:
-                    if seq > allowed_blank:
+                    if seq > allowed_blank and scrubbed.get(seq, "") != qid:
                         fault = (seq, "payload_missing")
                         break
                 elif payload_digest(payload) != payload_hash:

@@ -18,11 +18,18 @@ def _ts(**kw) -> Column:
     return Column(DateTime(timezone=True), **kw)
 
 
+AWAITING = "awaiting_confirmation"
+OPEN_STATUSES = ("redacted", AWAITING, "drafted", "failed")
+DECIDED_STATUSES = ("approved", "edited", "discarded")
+
+
 class Question(SQLModel, table=True):
     """A pasted citizen question. ``event_id`` (the Matrix event) is its idempotency key.
 
-    ``status``: redacted | drafted | approved | edited | discarded | failed | refused (by the leak
-    guard). A question is only ever stored once redacted: the raw text never reaches the database.
+    ``status``: redacted | awaiting_confirmation (a team's ``privacy.confirm_before_send``) |
+    drafted | approved | edited | discarded | failed | refused (by the leak guard). A question is
+    only ever stored once redacted: the raw text never reaches the database. ``redacted_text`` is
+    the text sent (or to send) to the model, after the agent's masks and corrections.
     """
 
     id: str = Field(primary_key=True, max_length=64)
@@ -35,6 +42,42 @@ class Question(SQLModel, table=True):
     status: str = Field(default="redacted", index=True, max_length=32)
     created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False, index=True))
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class QuestionRevision(SQLModel, table=True):
+    """A change the agent made to a question's text before it goes (again) to the model.
+
+    ``kind``: ``mask`` (``!masquer``; ``placeholder`` and ``entity_type`` set) or ``correction``
+    (the agent's corrected text). ``event_id`` is the agent's Matrix event: the masked value or
+    the corrected text lives there only, in the encrypted room, and is read back from it to
+    rebuild the placeholder map after a restart. ``superseded_through``: the highest draft
+    version made before this revision. No text and no value is stored here.
+    """
+
+    __tablename__ = "question_revision"
+    __table_args__ = (UniqueConstraint("question_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(foreign_key="question.id", index=True, max_length=64)
+    revision: int
+    kind: str = Field(max_length=16)
+    event_id: str = Field(max_length=255)
+    placeholder: str | None = Field(default=None, max_length=64)
+    entity_type: str | None = Field(default=None, max_length=64)
+    occurrences: int = 0
+    superseded_through: int = 0
+    created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class ConfirmPrompt(SQLModel, table=True):
+    """A message showing the agent the text to send (``privacy.confirm_before_send``), for the
+    question's ``revision`` then current: only the newest one takes ✅ ✏️ 🗑️ and replies."""
+
+    __tablename__ = "confirm_prompt"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    question_id: str = Field(foreign_key="question.id", index=True, max_length=64)
+    revision: int = 0
 
 
 class Draft(SQLModel, table=True):
@@ -51,6 +94,8 @@ class Draft(SQLModel, table=True):
     model: str = Field(max_length=128)
     latency_ms: int = 0
     instruction: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    tone: str | None = Field(default=None, max_length=16)  # court | simple | formel
+    example_id: int | None = None  # the validated_answer offered with this draft
     created_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
 
 
@@ -151,3 +196,32 @@ class SummaryRequest(SQLModel, table=True):
     team: str = Field(max_length=255)
     day: str = Field(max_length=10)
     requested_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class ValidatedAnswer(SQLModel, table=True):
+    """The final text of an approved or edited question (placeholder form) in its team's library
+    of validated answers (``storage.library``). ``search_text``: the question's stems
+    (``storage.answers.search_stems``). PostgreSQL adds a generated ``tsv`` column, SQLite an FTS5
+    table ``validated_answer_fts`` (migration 0003)."""
+
+    __tablename__ = "validated_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: str = Field(foreign_key="question.id", unique=True, max_length=64)
+    team: str | None = Field(default=None, index=True, max_length=255)
+    agent: str = Field(index=True, max_length=255)
+    kind: str = Field(max_length=32)
+    answer_text: str = Field(sa_column=Column(Text, nullable=False))
+    search_text: str = Field(sa_column=Column(Text, nullable=False))
+    validated_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))
+
+
+class AgentProfile(SQLModel, table=True):
+    """An agent's own settings: the signature added under their drafts, never sent to the model
+    (the agent's own data, not a citizen's: not redacted, deleted by ``!signature effacer``)."""
+
+    __tablename__ = "agent_profile"
+
+    user_id: str = Field(primary_key=True, max_length=255)
+    signature: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utc_now, sa_column=_ts(nullable=False))

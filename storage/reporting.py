@@ -49,6 +49,8 @@ class DayActivity:
     edited decision. ``discard_reasons``: reason (placeholder form, or "" when none) → count.
     ``entities``: entity_type → placeholders masked in the window's questions. ``failures``:
     ``draft.failed`` audit events in the window. ``per_agent``: by the question's agent.
+    ``validated_reused``: questions with a draft generated in the window that reused a validated
+    answer of the team (``draft.example_id``).
     """
 
     questions: int = 0
@@ -62,6 +64,7 @@ class DayActivity:
     discard_reasons: Counter = field(default_factory=Counter)
     entities: Counter = field(default_factory=Counter)
     per_agent: dict[str, AgentActivity] = field(default_factory=dict)
+    validated_reused: int = 0
 
 
 def _audit_ts(value: datetime) -> str:
@@ -117,6 +120,13 @@ def activity(db: Database, team: str, start_utc: datetime, end_utc: datetime) ->
             .join(Question, Question.id == AuditEvent.question_id)
             .where(Question.team == team, AuditEvent.kind.in_(FAILURE_KINDS),
                    AuditEvent.ts >= _audit_ts(start_utc), AuditEvent.ts < _audit_ts(end_utc))
+        ) or 0
+
+        act.validated_reused = s.scalar(
+            select(func.count(func.distinct(Draft.question_id)))
+            .join(Question, Question.id == Draft.question_id)
+            .where(Question.team == team, Draft.example_id.is_not(None),
+                   Draft.created_at >= start_utc, Draft.created_at < end_utc)
         ) or 0
     return act
 

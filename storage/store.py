@@ -16,14 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from common.clock import utc_now
-from storage import reporting
+from storage import library, reporting
 from storage.audit import WITNESS_KIND, AuditLog, ExportFilter, VerifyReport
 from storage.db import Database
-from storage.models import BotState, Decision, Draft, HandledEvent, Question, RetryPrompt
+from storage.library import AnswerMatch
+from storage.models import (DECIDED_STATUSES, OPEN_STATUSES, AgentProfile, BotState, Decision,  # noqa: F401
+                            Draft, HandledEvent, Question, RetryPrompt)
+from storage.revisions import RevisionStore
 from storage.summary import Summary, chart_series, compute_summary
 
-OPEN_STATUSES = ("redacted", "drafted", "failed")
-DECIDED_STATUSES = ("approved", "edited", "discarded")
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class DraftRef:
     question: Question
 
 
-class Store:
+class Store(RevisionStore):
     def __init__(self, db: Database, audit: AuditLog) -> None:
         self.db = db
         self.audit = audit
@@ -106,17 +107,22 @@ class Store:
         return question
 
     def add_draft(self, question: Question, *, text: str, backend: str, model: str,
-                  latency_ms: int, instruction: str | None, actor: str,
-                  sources: tuple[str, ...] = ()) -> Draft:
+                  latency_ms: int, instruction: str | None, actor: str, tone: str | None = None,
+                  example: AnswerMatch | None = None, sources: tuple[str, ...] = ()) -> Draft:
         """Store the next draft version (1, 2 …); audit draft.generated or draft.regenerated.
-        ``sources``: the ids of the official fiches the draft rests on (recorded, no text)."""
+
+        ``tone``: the tone asked (court | simple | formel); ``example``: the validated answer
+        given to the model and offered to the agent (its id and similarity are audited);
+        ``sources``: the ids of the official fiches the draft rests on (recorded, no text).
+        """
         with self.db.session(immediate=True) as s:
             row = s.get(Question, question.id)
             last = s.exec(select(Draft.version).where(Draft.question_id == question.id)
                           .order_by(col(Draft.version).desc())).first()
             draft = Draft(question_id=question.id, version=(last or 0) + 1, text=text,
                           backend=backend, model=model, latency_ms=latency_ms,
-                          instruction=instruction)
+                          instruction=instruction, tone=tone,
+                          example_id=example.id if example else None)
             s.add(draft)
             row.status = "drafted"
             s.flush()
@@ -125,7 +131,10 @@ class Store:
                               question_id=question.id,
                               payload={"version": draft.version, "backend": backend, "model": model,
                                        "latency_ms": latency_ms, "instruction": instruction,
-                                       "text": text, "sources": list(sources)}, session=s)
+                                       "tone": tone, "text": text, "sources": list(sources),
+                                       **({"validated_answer_id": example.id,
+                                           "validated_similarity": round(example.similarity, 4)}
+                                          if example else {})}, session=s)
         return draft
 
     def set_retry_prompt(self, event_id: str, question: Question) -> None:
@@ -213,9 +222,48 @@ class Store:
                     payload["reason"] = reason
                 self.audit.append(f"decision.{kind}", actor=actor, question_id=question.id,
                                   payload=payload, session=s)
+                answer = final_text if kind == "edited" else draft.text if draft else None
+                if kind in ("approved", "edited") and answer:
+                    library.add(s, row, kind=kind, answer=answer, is_sqlite=self.db.is_sqlite)
         except IntegrityError:
             return None
         return decision
+
+    # -- validated answers (storage.library) and agents' signatures --------------------------
+
+    def similar_answer(self, *, team: str | None, agent: str, question_text: str,
+                       min_similarity: float | None = None) -> AnswerMatch | None:
+        """The validated answer of the team (of the agent alone without a team) closest to
+        ``question_text`` (placeholder form), at or above the similarity threshold."""
+        kw = {} if min_similarity is None else {"min_similarity": min_similarity}
+        with self.db.session() as s:
+            return library.best_match(s, team=team, agent=agent, question_text=question_text,
+                                      is_sqlite=self.db.is_sqlite, **kw)
+
+    def validated_answer(self, answer_id: int, question_text: str) -> AnswerMatch | None:
+        with self.db.session() as s:
+            return library.get(s, answer_id, question_text)
+
+    def signature(self, agent: str) -> str | None:
+        with self.db.session() as s:
+            row = s.get(AgentProfile, agent)
+            return row.signature if row else None
+
+    def set_signature(self, agent: str, signature: str | None) -> None:
+        """Set or (None) delete the agent's signature. Audited without its text, so that a
+        deletion leaves no copy in the append-only chain."""
+        with self.db.session(immediate=True) as s:
+            row = s.get(AgentProfile, agent)
+            if signature is None:
+                if row is None:
+                    return
+                s.delete(row)
+            elif row is None:
+                s.add(AgentProfile(user_id=agent, signature=signature))
+            else:
+                row.signature, row.updated_at = signature, utc_now()
+            kind = "agent.signature_cleared" if signature is None else "agent.signature_set"
+            self.audit.append(kind, actor=agent, payload={}, session=s)
 
     def set_reason_prompt(self, decision: Decision, event_id: str) -> None:
         with self.db.session(immediate=True) as s:

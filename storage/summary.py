@@ -76,6 +76,7 @@ class Summary:
     entities: dict[str, int]
     previous: Baseline
     per_agent: dict[str, dict[str, int]] | None = field(default=None)
+    validated_reused: int = 0  # questions whose draft reused a validated answer of the team
 
     @property
     def decided(self) -> int:
@@ -101,6 +102,7 @@ class Summary:
             "edit_similarity": self.edit_similarity,
             "discard_reasons": [{"reason": r, "count": n} for r, n in self.discard_reasons],
             "entities": self.entities, "previous_7_days": asdict(self.previous),
+            "validated_reused": self.validated_reused,
             **({"per_agent": self.per_agent} if self.per_agent is not None else {}),
         }
 
@@ -136,6 +138,7 @@ def compute_summary(db: Database, team: str, day: date, tz: ZoneInfo, *, per_age
         previous=_baseline(prev),
         per_agent=({a: asdict(v) for a, v in sorted(act.per_agent.items())}
                    if per_agent else None),
+        validated_reused=act.validated_reused,
     )
 
 

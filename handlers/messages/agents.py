@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from handlers.messages import Message, notice, paragraphs
 from handlers.messages.entities import named, singular
+from handlers.messages.leads import french_date
 
 APPROVE, EDIT, REGENERATE, DISCARD = "✅", "✏️", "🔄", "🗑️"
 DRAFT_BUTTONS = (APPROVE, EDIT, REGENERATE, DISCARD)
+MASK_HINT = "Une donnée personnelle est restée en clair ? !masquer <mot ou expression>"
+# Tone regenerations (drafting.prompts.TONES): reactions the agent adds on a draft; not posted as
+# buttons, to keep four under each draft (the footer and !aide name them).
+TONE_EMOJIS = {"court": "✂️", "simple": "📖", "formel": "🎩"}
 
 DISCARD_REASONS = {
     "1️⃣": "hors sujet",
@@ -120,31 +126,76 @@ def masked_summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {singular(t)}" for t, n in sorted(counts.items()))
 
 
+def _signed(text: str, signature: str | None) -> str:
+    return f"{text.rstrip()}\n\n{signature.strip()}" if signature and signature.strip() else text
+
+
+def validated_head(day: date, similarity: float) -> str:
+    return (f"Réponse validée par l'équipe le {french_date(day)} pour une question proche "
+            f"(similarité {round(similarity * 100)} %), donnée en exemple au modèle :")
+
+
+VALIDATED_NOTE = ("Les valeurs de cette question y sont remises là où les marqueurs concordent ; "
+                  "les autres marqueurs restent à compléter.")
+DRAFT_FOOTER = ("✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter — ou réagissez "
+                + " · ".join(f"{e} plus {t}" for t, e in TONE_EMOJIS.items()) + " (ou !aide)")
+
+
 def draft(version: int, text: str, counts: dict[str, int], sent_text: str,
-          notice_line: str | None, values_restored: bool) -> Message:
-    """The draft message: the draft with real values, what was masked, the text sent."""
+          notice_line: str | None, values_restored: bool, *, signature: str | None = None,
+          validated: tuple[date, float, str] | None = None) -> Message:
+    """The draft message: the draft with real values (and the agent's ``signature``, added here
+    only), the validated answer offered (local day, similarity 0..1, text), what was masked, the
+    text sent."""
     head = f"Brouillon v{version} — à relire avant envoi"
     restore = ("" if values_restored else
                "\n(Les valeurs réelles ne sont plus en mémoire : les marqueurs restent à compléter.)")
     extra = f"\n{notice_line}" if notice_line else ""
-    plain = (f"{head}{extra}{restore}\n\n{text}\n\n"
+    text = _signed(text, signature)
+    offer_plain = offer_html = ""
+    if validated:
+        day, similarity, answer = validated
+        offer_plain = f"— {validated_head(day, similarity)}\n{answer}\n({VALIDATED_NOTE})\n\n"
+        offer_html = (f"<p><em>{escape(validated_head(day, similarity))}</em></p>"
+                      f"<blockquote>{paragraphs(answer)}</blockquote><p><em>{escape(VALIDATED_NOTE)}</em></p>")
+    plain = (f"{head}{extra}{restore}\n\n{text}\n\n{offer_plain}"
              f"— Données masquées avant envoi au modèle : {masked_summary(counts)}\n"
-             f"Texte envoyé au modèle :\n{sent_text}\n\n"
-             "✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)")
+             f"Texte envoyé au modèle :\n{sent_text}\n\n{DRAFT_FOOTER}\n{MASK_HINT}")
     html = (f"<p><strong>{escape(head)}</strong>"
             + (f"<br><em>{escape(notice_line)}</em>" if notice_line else "")
             + (f"<br><em>{escape(restore.strip())}</em>" if restore else "") + "</p>"
-            f"<p>{paragraphs(text)}</p>"
+            f"<p>{paragraphs(text)}</p>{offer_html}"
             f"<p><em>Données masquées avant envoi au modèle : {escape(masked_summary(counts))}</em></p>"
             f"<p>Texte envoyé au modèle :</p><blockquote>{paragraphs(sent_text)}</blockquote>"
-            "<p>✅ approuver · ✏️ modifier · 🔄 régénérer · 🗑️ rejeter (ou !aide)</p>")
+            f"<p>{escape(DRAFT_FOOTER)}<br>{escape(MASK_HINT)}</p>")
     return plain, html
 
 
-def final_text(kind: str, text: str) -> Message:
+def final_text(kind: str, text: str, signature: str | None = None) -> Message:
     head = ("✅ Brouillon approuvé. Texte final, prêt à copier :" if kind == "approved"
             else "✏️ Version corrigée enregistrée. Texte final, prêt à copier :")
+    text = _signed(text, signature)
     return f"{head}\n\n{text}", f"<p>{escape(head)}</p><p>{paragraphs(text)}</p>"
+
+
+SIGNATURE_CLEARED = notice("Votre signature est supprimée.")
+
+
+def signature_shown(signature: str | None) -> Message:
+    if not signature:
+        return notice("Aucune signature enregistrée. Pour en ajouter une : « !signature » suivi de "
+                      "votre nom, votre fonction et votre service, sur une ou plusieurs lignes.")
+    return notice(f"Votre signature, ajoutée sous vos brouillons (jamais envoyée au modèle) :\n\n"
+                  f"{signature}\n\n« !signature effacer » la supprime.")
+
+
+def signature_set(signature: str) -> Message:
+    return notice("Signature enregistrée. Plume l'ajoutera sous vos brouillons, sans jamais "
+                  f"l'envoyer au modèle :\n\n{signature}")
+
+
+def signature_too_long(limit: int) -> Message:
+    return notice(f"Signature trop longue : {limit} caractères au plus.")
 
 
 def discard_prompt(reason: str | None) -> Message:
@@ -153,3 +204,56 @@ def discard_prompt(reason: str | None) -> Message:
     options = " · ".join(f"{k} {v}" for k, v in DISCARD_REASONS.items())
     return notice(f"🗑️ Brouillon rejeté. Pourquoi ? Réagissez : {options} — ou répondez à ce "
                   "message avec votre raison.")
+
+# -- the agent in the loop: !masquer and the confirmation before sending ------------------------
+
+CONFIRM_BUTTONS = (APPROVE, EDIT, DISCARD)
+MASK_TYPES = "nom, adresse, téléphone, e-mail, nir, iban, date, lieu, numéro"
+MASK_USAGE = notice(
+    "Indiquez le mot ou l'expression à masquer, par exemple « !masquer Dupont », "
+    "« !masquer \"12 rue des Lilas\" » ou « !masquer Tréminis comme lieu » "
+    f"(types : {MASK_TYPES})."
+)
+ASK_CORRECTION = notice(
+    "Répondez au message « Texte prêt à être envoyé » avec le texte corrigé, ou envoyez "
+    "« !modifier <texte> ». Les données personnelles y seront à nouveau masquées."
+)
+NOTHING_SENT_YET = notice(
+    "Rien n'a encore été envoyé au modèle : réagissez avec ✅ sur le texte proposé "
+    "(ou tapez !ok) pour obtenir un brouillon."
+)
+PROMPT_REPLACED = notice(
+    "Ce texte a été remplacé par une version plus récente : utilisez le dernier message "
+    "« Texte prêt à être envoyé »."
+)
+
+
+def mask_not_found(expression: str) -> Message:
+    return notice(f"« {expression} » n'apparaît pas en clair dans le texte envoyé au modèle : "
+                  "rien n'a été changé.")
+
+
+def masked_line(placeholder: str, occurrences: int) -> str:
+    """The line above the draft or prompt that follows a ``!masquer``."""
+    times = "1 occurrence remplacée" if occurrences == 1 else f"{occurrences} occurrences remplacées"
+    return f"Texte corrigé : {times} par {placeholder}."
+
+
+CORRECTED_LINE = "Texte corrigé selon votre version."
+REDRAFT_LINE = "Les brouillons précédents sont remplacés par celui-ci."
+
+
+def confirm_prompt(text: str, counts: dict[str, int], notice_line: str | None) -> Message:
+    """What the agent confirms before anything is sent: the exact text, and the buttons."""
+    head = "Texte prêt à être envoyé au modèle — rien n'est encore parti"
+    extra = f"\n{notice_line}" if notice_line else ""
+    actions = "✅ envoyer · ✏️ corriger · 🗑️ abandonner"
+    more = MASK_HINT + " [comme <type>]"
+    plain = (f"{head}{extra}\n\n{text}\n\n— Données masquées : {masked_summary(counts)}\n"
+             f"{actions}\n{more}")
+    html = (f"<p><strong>{escape(head)}</strong>"
+            + (f"<br><em>{escape(notice_line)}</em>" if notice_line else "") + "</p>"
+            f"<blockquote>{paragraphs(text)}</blockquote>"
+            f"<p><em>Données masquées : {escape(masked_summary(counts))}</em></p>"
+            f"<p>{escape(actions)}<br>{escape(more)}</p>")
+    return plain, html

@@ -37,6 +37,10 @@ ENTITY_LABELS: dict[str, Label] = {
                               "une plaque d'immatriculation"),
     "FR_AGDREF": Label("numéro étranger", "numéros étranger (AGDREF)", "un numéro étranger"),
     "FR_ADDRESS": Label("adresse", "adresses", "une adresse"),
+    "IP_ADDRESS": Label("adresse IP", "adresses IP", "une adresse IP"),
+    "URL": Label("lien", "liens", "un lien personnel"),
+    "FR_RECORD_ID": Label("numéro de dossier", "numéros de dossier", "un numéro de dossier"),
+    "OTHER_PII": Label("autre donnée", "autres données", "une donnée personnelle"),
 }
 
 

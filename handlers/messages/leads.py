@@ -84,6 +84,7 @@ def _sections(s: Summary) -> list[tuple[str, list[str]]]:
         ("Activité", [
             f"Questions reçues : {s.questions}",
             f"Brouillons générés : {s.drafts}",
+            f"Réponses déjà validées par l'équipe réutilisées : {s.validated_reused} question(s)",
             decisions,
             f"Toujours en attente de décision : {s.pending}",
             f"Échecs de génération : {s.failed}",

@@ -2,7 +2,8 @@
 
 ``build_recognizers(entities)`` returns fresh instances for the entity types asked for;
 ``DEFAULT_ENTITIES`` is what ``redaction.entities: default`` means (every type but LOCATION and
-DATE_TIME, which the agent needs readable).
+DATE_TIME, which the agent needs readable). ``MORE_RECOGNIZERS`` lists further recognizers of
+an entity type (social handles are PERSON too).
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ from redaction.recognizers.fr_id_card import FrIdCardRecognizer
 from redaction.recognizers.fr_license_plate import FrLicensePlateRecognizer
 from redaction.recognizers.fr_nir import FrNirRecognizer
 from redaction.recognizers.fr_passport import FrPassportRecognizer
+from redaction.recognizers.fr_record_id import FrRecordIdRecognizer
 from redaction.recognizers.fr_siren import FrSirenRecognizer
 from redaction.recognizers.fr_siret import FrSiretRecognizer
 from redaction.recognizers.fr_tax_id import FrTaxIdRecognizer
 from redaction.recognizers.iban import FrIbanRecognizer
+from redaction.recognizers.ip_address import FrIpAddressRecognizer
 from redaction.recognizers.location import SpacyLocationRecognizer
 from redaction.recognizers.person import FrPersonRecognizer
+from redaction.recognizers.person_records import FrPersonRecordRecognizer
 from redaction.recognizers.phone import FrPhoneRecognizer
+from redaction.recognizers.social_handle import FrSocialHandleRecognizer
+from redaction.recognizers.url import FrUrlRecognizer
 
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "PERSON": FrPersonRecognizer,
@@ -46,10 +52,17 @@ RECOGNIZERS: dict[str, type[EntityRecognizer]] = {
     "FR_LICENSE_PLATE": FrLicensePlateRecognizer,
     "FR_AGDREF": FrAgdrefRecognizer,
     "FR_ADDRESS": FrAddressRecognizer,
+    "FR_RECORD_ID": FrRecordIdRecognizer,
     "DATE_OF_BIRTH": FrDateOfBirthRecognizer,
+    "IP_ADDRESS": FrIpAddressRecognizer,
+    "URL": FrUrlRecognizer,
     "LOCATION": SpacyLocationRecognizer,
     "DATE_TIME": FrDateTimeRecognizer,
 }
+MORE_RECOGNIZERS: dict[str, tuple[type[EntityRecognizer], ...]] = {
+    "PERSON": (FrPersonRecordRecognizer, FrSocialHandleRecognizer),
+}
+_WITH_LEXICON = (FrPersonRecognizer, FrPersonRecordRecognizer)
 ALL_ENTITIES = tuple(RECOGNIZERS)
 DEFAULT_ENTITIES = tuple(e for e in RECOGNIZERS if e not in ("LOCATION", "DATE_TIME"))
 
@@ -63,4 +76,5 @@ CERTAIN_ENTITIES = frozenset(GUARDED_ENTITIES) | {"FR_PASSPORT"}
 def build_recognizers(entities, lexicon=None) -> list[EntityRecognizer]:
     """One instance per requested entity type (``lexicon``: a ``redaction.lexicon.FrenchLexicon``
     for the PERSON rules). Raises KeyError on an unknown type."""
-    return [RECOGNIZERS[e](lexicon) if e == "PERSON" else RECOGNIZERS[e]() for e in entities]
+    classes = [RECOGNIZERS[e] for e in entities] + [c for e in entities for c in MORE_RECOGNIZERS.get(e, ())]
+    return [cls(lexicon) if cls in _WITH_LEXICON else cls() for cls in classes]

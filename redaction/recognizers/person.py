@@ -87,11 +87,12 @@ _PLACE_BEFORE = regex.compile(r"(?i:\b(?:à|a|au|aux|en|vers|sur|habite|quartier
 _INSTITUTION_WORD = (
     r"(?:" + "|".join(sorted(INSTITUTIONS)) + r"|coll[èe]ge|lyc[ée]e|[ée]cole|universit[ée]|"
     r"h[ôo]pital|all[ée]e|m[ée]diath[èe]que|biblioth[èe]que|mus[ée]e|a[ée]roport)")
-# "Collège Jean Moulin", "l'école Jules Ferry", "rue Victor Hugo", "Maison de Jeanne": a name
-# right after such a word names the place. With "de" only when the word is capitalised: "la
+# "Collège Jean Moulin", "l'école Jules Ferry", "rue Victor Hugo", "Maison de Jeanne",
+# "Hôpital européen Georges-Pompidou": a name right after such a word (and an adjective) names
+# the place. With "de" only when the word is capitalised: "la
 # maison de Paul Girard", "à la place de Marie Dupont" are people.
 _INSTITUTION_BEFORE = regex.compile(
-    rf"(?:(?i:\b{_INSTITUTION_WORD})\s+"
+    rf"(?:(?i:\b{_INSTITUTION_WORD})\s+(?:(?!(?:de|du|des|d')(?![\w]))\p{{Ll}}[\p{{Ll}}\-]+\s+)?"
     rf"|\b(?=\p{{Lu}})(?i:{_INSTITUTION_WORD})\s+(?i:de\s+|du\s+|des\s+|d'))$")
 # Parts of speech of an ordinary word that opens a sentence before a name ("Appelez", "Hier").
 _NOT_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "INTJ", "SCONJ", "CCONJ", "PRON", "DET"})
@@ -140,8 +141,8 @@ class FrPersonRecognizer(LocalRecognizer):
     def analyze(self, text: str, entities: List[str], nlp_artifacts: Optional[NlpArtifacts] = None
                 ) -> List[RecognizerResult]:
         """Name spans, scored 0.85 (a rule fired) or 0.6 (weaker evidence)."""
-        capitals = _capitals(text)
-        shouting = capitals == "upper"
+        case = capitals(text)
+        shouting = case == "upper"
         ner = _ner_person_spans(nlp_artifacts)
         spans: dict[tuple[int, int], float] = {}
 
@@ -149,7 +150,7 @@ class FrPersonRecognizer(LocalRecognizer):
             spans[(start, end)] = max(score, spans.get((start, end), 0.0))
 
         # spaCy's part-of-speech tags are only trusted where the text has normal capitals.
-        pos = {} if capitals else _pos_by_start(nlp_artifacts)
+        pos = {} if case else _pos_by_start(nlp_artifacts)
         for match in SEQUENCE.finditer(text):
             for piece, offset in _split_at_titles(match.group(), match.start()):
                 core = self._core(piece, offset, shouting, pos)
@@ -438,7 +439,7 @@ def _ner_person_spans(nlp_artifacts: Optional[NlpArtifacts]) -> list[tuple[int, 
             if e.label_ in ("PER", "PERSON") and not any(c.isdigit() for c in e.text)]
 
 
-def _capitals(text: str) -> Optional[str]:
+def capitals(text: str) -> Optional[str]:
     """"upper" for text mostly in capitals (> 60 % of letters), "lower" for text nearly without
     (< 2 %), None otherwise or under 20 letters: where capitalisation says nothing."""
     letters = [c for c in text if c.isalpha()]

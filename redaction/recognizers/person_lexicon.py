@@ -114,7 +114,7 @@ cheque cb visa pin puk sim iii ii iv vi vii viii ix xi xii xx
 INSTITUTIONS = frozenset("""
 college lycee ecole universite faculte hopital clinique maison centre residence foyer ehpad
 association agence cabinet mutuelle banque entreprise societe stade gymnase mediatheque
-bibliotheque musee salle espace pole institut fondation groupe hopitaux chu ch caisse
+bibliotheque musee salle espace pole institut fondation groupe hopitaux chu ch hop caisse
 rue avenue boulevard place chemin impasse allee quai cours route square passage pont gare
 station aeroport parc jardin quartier cite tour batiment immeuble
 """.split())

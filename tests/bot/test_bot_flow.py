@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from bot.config import RedactionConfig
+from drafting.prompts import TONES
 from handlers.messages import agents as messages
 from handlers.base import SendError
 from redaction import Redactor
@@ -144,7 +145,8 @@ async def test_regenerate_by_reaction_and_by_command_with_instruction(plume, age
     await agent.send_text(room_id, "!regenerer plus court, sans formule finale")
     v3 = await agent.wait_for(room_id, lambda r: notice(r) and r.reply_to == q_event)
     assert v3.body.startswith("Brouillon v3")
-    assert "plus court, sans formule finale" in fake_llm.requests[-1].user_text
+    last = fake_llm.requests[-1].user_text  # a tone verb (drafting.prompts.TONES) and a free instruction
+    assert TONES["court"] in last and "<consigne_agent>\nsans formule finale\n" in last
     kinds = plume.audit_kinds()
     assert kinds.count("draft.regenerated") == 2
 

@@ -15,6 +15,16 @@ def test_example_configuration_is_valid():
     config = load_config("config.example.yaml")
     assert config.llm.backend == "anthropic" and config.redaction.max_question_chars == 8000
     assert config.storage.retention_days == 365 and config.summary.timezone == "Europe/Paris"
+    assert config.teams[0].privacy.confirm_before_send is False
+
+
+def test_confirm_before_send_is_per_team_and_off_by_default():
+    config = parse_config({**MINIMAL, "teams": [
+        {"name": "a", "agents": ["@a:example.fr"], "privacy": {"confirm_before_send": True}},
+        {"name": "b", "agents": ["@b:example.fr"]}]})
+    assert [t.privacy.confirm_before_send for t in config.teams] == [True, False]
+    with pytest.raises(ConfigError, match=r"^teams\.0\.privacy\.confirm"):
+        parse_config({**MINIMAL, "teams": [{"name": "a", "privacy": {"confirm": True}}]})
 
 
 @pytest.mark.parametrize("patch, field", [

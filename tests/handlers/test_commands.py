@@ -17,6 +17,7 @@ from handlers.decisions import DecisionHandler
 from handlers.events import Incoming
 from handlers.messages import agents
 from handlers.pending import PendingValues
+from handlers.profile import ProfileHandler
 from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
 from handlers.summaries import SummaryHandler
@@ -50,14 +51,14 @@ class Plume:
         store = AsyncStore(Store(db, AuditLog(db, TEST_AUDIT_KEY)))
         access = AccessPolicy(self.config)
         self.access = access
-        pending = PendingValues(redactor, self.messenger.fetch_content)
+        pending = PendingValues(redactor, self.messenger.fetch_content, store.revisions)
         self.questions = QuestionHandler(config=self.config, store=store, redactor=redactor,
                                          drafter=make_drafter(LLMConfig(backend="offline")),
                                          messenger=self.messenger, pending=pending,
                                          max_question_chars=8000)
         self.decisions = DecisionHandler(store=store, redactor=redactor, messenger=self.messenger,
                                          pending=pending, questions=self.questions)
-        owners = [self.decisions,
+        owners = [self.decisions, ProfileHandler(store=store, messenger=self.messenger),
                   SummaryHandler(config=self.config, store=store, messenger=self.messenger, access=access),
                   SecurityHandler(config=self.config, store=store, messenger=self.messenger, access=access),
                   *extra_owners]
@@ -91,14 +92,20 @@ def plume(sqlite_db, redactor):
 def test_help_lists_every_verb_of_the_room_audience(plume):
     verbs = plume.commands.verbs
     for audience, expected in ((AGENT, ["!ok", "!modifier <texte>", "!regenerer [consigne]",
-                                        "!rejeter [raison]", "!sources", "!aide"]),
+                                        "!regenerer plus court [consigne]",
+                                        "!regenerer plus simple [consigne]",
+                                        "!regenerer plus formel [consigne]",
+                                        "!rejeter [raison]", "!sources",
+                                        "!masquer <mot ou expression> [comme <type>]",
+                                        "!signature [texte]", "!aide"]),
                                (LEAD, ["!resume [AAAA-MM-JJ]", "!aide"]),
                                (SECURITY, ["!audit verifier", "!audit export AAAA-MM-JJ AAAA-MM-JJ",
                                            "!audit tete", "!aide"])):
         body, _ = verbs.help_for(audience)
         lines = [line for line in body.splitlines() if line.startswith("• ")]
         assert [line.split(" : ")[0].split("!", 1)[1] for line in lines] == [e[1:] for e in expected]
-    assert verbs.emojis() == agents.DRAFT_BUTTONS
+    assert verbs.emojis() == (*agents.DRAFT_BUTTONS[:3], *agents.TONE_EMOJIS.values(),
+                              agents.DRAFT_BUTTONS[3])
 
 
 async def test_aide_answers_per_room(plume):
@@ -140,7 +147,7 @@ async def test_agent_verbs_are_unknown_in_staff_rooms_and_nothing_pending_is_sai
     assert (await plume.say("!envoyer"))["body"].startswith("Commande inconnue : !envoyer")
 
 
-class Masking:
+class Noting:
     """A handler added by another feature: one decorated method extends the table."""
 
     def __init__(self) -> None:
@@ -149,15 +156,15 @@ class Masking:
     async def prepare(self, call: Call) -> str:
         return call.event.room_id
 
-    @verb("masquer", AGENT, "masquer encore un mot du brouillon", usage="<mot>")
-    async def mask(self, room_id: str, call: Call) -> None:
+    @verb("noter", AGENT, "noter un mot", usage="<mot>")
+    async def note(self, room_id: str, call: Call) -> None:
         self.calls.append(call.args)
 
 
 async def test_a_new_verb_is_one_decorated_method(sqlite_db, redactor):
-    masking = Masking()
-    plume = Plume(sqlite_db, redactor, extra_owners=[masking])
-    await plume.commands.on_command(Incoming("text", DM, "$m1", AGENT_ID, body="!Masquer Rousseau"),
+    noting = Noting()
+    plume = Plume(sqlite_db, redactor, extra_owners=[noting])
+    await plume.commands.on_command(Incoming("text", DM, "$m1", AGENT_ID, body="!Noter Rousseau"),
                                     RoomRole("direct"))
-    assert masking.calls == ["Rousseau"]
-    assert "!masquer <mot> : masquer encore un mot du brouillon" in plume.commands.verbs.help_for(AGENT)[0]
+    assert noting.calls == ["Rousseau"]
+    assert "!noter <mot> : noter un mot" in plume.commands.verbs.help_for(AGENT)[0]

@@ -316,3 +316,63 @@ def test_forged_purge_event_does_not_excuse_blanked_payloads(audit):
         p=forged, h=payload_digest(forged))
     report = audit.verify()
     assert (report.ok, report.first_bad_seq, report.fault) == (False, 2, "payload_missing")
+
+
+# -- scrubbing a value the agent masked later (question.remasked) -------------------------------
+
+def _remask(audit: AuditLog, question_id: str, word: str) -> list[int]:
+    with audit.db.session(immediate=True) as s:
+        seqs = audit.scrub(question_id, lambda payload: word in json.dumps(payload, ensure_ascii=False),
+                           session=s)
+        audit.append("question.remasked", actor="@agent:exemple.fr", question_id=question_id,
+                     payload={"placeholder": "[LIEU_1]", "scrubbed_seqs": seqs}, session=s)
+    return seqs
+
+
+def test_scrub_blanks_the_question_payloads_holding_the_value_and_chain_verifies(audit):
+    audit.append("question.redacted", actor="plume", question_id="q-1",
+                 payload={"redacted_text": "J'habite Tréminis."})
+    audit.append("draft.generated", actor="plume", question_id="q-1",
+                 payload={"text": "Bonjour,", "version": 1})
+    audit.append("question.redacted", actor="plume", question_id="q-2",
+                 payload={"redacted_text": "Tréminis aussi"})
+    assert _remask(audit, "q-1", "Tréminis") == [1]
+    stored = rows(audit.db)
+    assert stored[0]["payload"] is None and stored[0]["payload_hash"]
+    assert stored[1]["payload"] is not None and "Tréminis" in stored[2]["payload"]  # other question
+    assert audit.verify().ok
+
+
+def test_blank_payload_not_listed_by_a_scrub_is_still_reported(audit):
+    fill(audit, 4)
+    _remask(audit, "q-1", "Bonjour")
+    assert audit.verify().ok
+    sql(audit.db, "UPDATE audit_event SET payload = NULL WHERE seq = 3")
+    report = audit.verify()
+    assert (report.ok, report.first_bad_seq, report.fault) == (False, 3, "payload_missing")
+
+
+def test_scrub_allows_only_the_listed_seqs_of_the_same_question(audit):
+    fill(audit, 4)
+    audit.append("question.remasked", actor="@agent:exemple.fr", question_id="q-2",
+                 payload={"scrubbed_seqs": [1, 2]})
+    sql(audit.db, "UPDATE audit_event SET payload = NULL WHERE seq = 2")
+    assert audit.verify().ok
+    sql(audit.db, "UPDATE audit_event SET payload = NULL WHERE seq = 1")  # listed, but for q-1
+    report = audit.verify()
+    assert (report.first_bad_seq, report.fault) == (1, "payload_missing")
+
+
+def test_a_scrub_that_blanks_an_earlier_scrub_keeps_its_allowance(audit):
+    audit.append("question.redacted", actor="plume", question_id="q-1",
+                 payload={"redacted_text": "Tréminis et Mens"})
+    assert _remask(audit, "q-1", "Tréminis") == [1]
+    audit.append("question.corrected", actor="@agent:exemple.fr", question_id="q-1",
+                 payload={"redacted_text": "[LIEU_1] et Mens"})
+    assert _remask(audit, "q-1", "Mens") == [3]  # the corrected text (seq 1 is blank already)
+    with audit.db.session(immediate=True) as s:  # a scrub that blanks the earlier scrub itself
+        seqs = audit.scrub("q-1", lambda p: p.get("placeholder") == "[LIEU_1]", session=s)
+        audit.append("question.corrected", actor="@agent:exemple.fr", question_id="q-1",
+                     payload={"scrubbed_seqs": seqs}, session=s)
+    assert seqs == [1, 2, 3, 4]
+    assert audit.verify().ok
