@@ -11,12 +11,15 @@ from typing import Optional
 
 import typer
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, RedactionConfig, StorageConfig, load_config
 
 app = typer.Typer(help="Plume: drafting assistant for public agents on Tchap.", no_args_is_help=True,
                   add_completion=False)
 audit_app = typer.Typer(help="Audit log: verify the hash chain, export events.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+sources_app = typer.Typer(help="Service-public.fr fiches: import them, find the best ones for questions.",
+                          invoke_without_command=True)
+app.add_typer(sources_app, name="sources")
 
 _skip_teardown = False  # set once ``plume run`` has stopped cleanly: see main()
 
@@ -157,3 +160,39 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(exc.code if isinstance(exc.code, int) else 1)
+
+
+@sources_app.callback()
+def sources(
+    ctx: typer.Context,
+    jsonl: bool = typer.Option(False, "--jsonl", help='JSON lines {"id","text"} in; {"id","sources"} lines out.'),
+    config: Optional[Path] = OptionalConfigOpt,
+    k: int = typer.Option(5, "-k", min=1, max=50, help="Fiches per question."),
+) -> None:
+    """Best fiches for each question (--jsonl), or a subcommand."""
+    if ctx.invoked_subcommand is None:
+        if not jsonl:
+            typer.echo(ctx.get_help())
+            raise typer.Exit(2)
+        from bot.sources import search_command
+
+        cfg = _load(config) if config else _default_config()
+        with _config_errors():
+            code = search_command(cfg, k)
+        raise typer.Exit(code)
+
+
+@sources_app.command("import")
+def sources_import(path: Path, config: Optional[Path] = OptionalConfigOpt) -> None:
+    """Import the fiches (DILA zip, npm .tgz, or a folder of either); replaces the previous version."""
+    from bot.sources import import_command
+
+    cfg = _load(config) if config else _default_config()
+    with _config_errors():
+        code = import_command(cfg, path)
+    raise typer.Exit(code)
+
+
+def _default_config() -> Config:
+    """Defaults without a file (storage.url, redaction.spacy_model), for commands that need no Matrix."""
+    return Config.model_construct(storage=StorageConfig(), redaction=RedactionConfig())

@@ -24,6 +24,7 @@ from bot.metrics import OpsServer
 from bot.router import EventRouter
 from bot.scheduler import catch_up_summaries, make_scheduler, schedule_daily, schedule_summaries
 from bot.session import check_credentials
+from bot.sources import bot_knowledge
 from common.clock import utc_now
 from common.config import MissingSecret
 from drafting import Drafter, make_drafter
@@ -35,6 +36,7 @@ from handlers.pending import PendingValues
 from handlers.profile import ProfileHandler
 from handlers.questions import QuestionHandler
 from handlers.security import SecurityHandler
+from handlers.sources import Grounding
 from handlers.summaries import SummaryHandler
 from redaction import Redactor
 from redaction.pool import RedactionPool
@@ -181,7 +183,8 @@ async def build_bot(config: Config, *, redactor: Redactor | None = None) -> Bot:
     pending = PendingValues(pool, client.fetch_content, handlers_store.revisions)
     questions = QuestionHandler(config=config, store=handlers_store, redactor=pool,
                                 drafter=drafter, messenger=client, pending=pending,
-                                max_question_chars=config.redaction.max_question_chars)
+                                max_question_chars=config.redaction.max_question_chars,
+                                grounding=Grounding(bot_knowledge(db.engine, pool.sync)))
     decisions = DecisionHandler(store=handlers_store, redactor=pool, messenger=client,
                                 pending=pending, questions=questions)
     summaries = SummaryHandler(config=config, store=handlers_store, messenger=client, access=access)

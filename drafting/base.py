@@ -3,7 +3,8 @@
     DraftResult(text, backend, model, latency_ms, notes=(), template=None, statuses=())
         ``text`` is in placeholder form (the LLM only ever sees redacted text); ``notes`` are
         DRAFT_NOTES kinds the handlers tell the agent about (``truncated``: the output limit was
-        hit; ``offline``: a réponse type, titled ``template``; ``instruction_ignored``).
+        hit; ``offline``: a réponse type, titled ``template``; ``offline_fiche``: the offline draft
+        made of the official fiche titled ``template``; ``instruction_ignored``).
         ``latency_ms`` is the wall time of the whole call, retries included.
         ``statuses``: the HTTP status of each attempt (None: no response); empty offline.
     DraftError(kind, detail)   kind: timeout | rate_limited | overloaded | server | connection |
@@ -15,10 +16,11 @@
                                ``.statuses`` as in DraftResult.
     Drafter (protocol):  .backend: str, .model: str,
         async draft(redacted_question, *, instruction=None, previous=None, tone=None,
-                    example=None) -> DraftResult
+                    example=None, sources=()) -> DraftResult
         ``instruction`` is the agent's (redacted) regeneration hint; ``previous`` the last draft;
         ``tone`` a key of drafting.prompts.TONES (court | simple | formel), sent as its fixed
-        French text; ``example`` a validated answer of the team (placeholder form).
+        French text; ``example`` a validated answer of the team (placeholder form);
+        ``sources`` the official passages to answer from (drafting.grounding.Source, best first).
         Raises DraftError once the backend's bounded retries are spent.
         async aclose() releases the HTTP connections (no-op for offline).
     make_drafter(llm_config: drafting.config.LLMConfig) -> Drafter
@@ -30,12 +32,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+from drafting.grounding import Source
 
 if TYPE_CHECKING:
     from drafting.config import LLMConfig
 
-DRAFT_NOTES = ("truncated", "offline", "instruction_ignored")
+DRAFT_NOTES = ("truncated", "offline", "offline_fiche", "instruction_ignored")
 DRAFT_ERROR_KINDS = ("timeout", "rate_limited", "overloaded", "server", "connection", "auth", "bad_request",
                      "unavailable")
 
@@ -73,7 +77,7 @@ class Drafter(Protocol):
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        tone: str | None = None, example: str | None = None,
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult: ...
 
     async def aclose(self) -> None: ...

@@ -1,4 +1,6 @@
-"""Offline backend: drafts from a small library of French « réponses types », no network.
+"""Offline backend, no network: drafts from the best official fiche when the question has sources
+(its description, the most relevant section and the link), else from a small library of French
+« réponses types ».
 
 Each ``reponses_types/*.yaml`` file holds ``titre``, ``mots_cles`` (keywords), ``texte`` (with a
 ``{salutation}`` slot) and optionally ``priorite`` (tie-break, higher first) and ``generique: true``
@@ -12,10 +14,12 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
 from drafting.base import DraftResult
+from drafting.grounding import Source, french_date, shorten
 from redaction.normalize import fold
 from redaction.placeholders import PLACEHOLDER
 
@@ -85,19 +89,38 @@ class OfflineDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        tone: str | None = None, example: str | None = None,
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult:
         start = time.perf_counter()
         greeting = salutation(redacted_question)
+        ignored = ("instruction_ignored",) if tone or (instruction and instruction.strip()) else ()
+        if sources:
+            texts = [from_fiche(greeting, source) for source in sources]
+            text = next((t for t in texts if previous is None or t.strip() != previous.strip()), texts[0])
+            return DraftResult(text=text, backend=self.backend, model=self.model,
+                               latency_ms=round((time.perf_counter() - start) * 1000),
+                               notes=("offline_fiche", *ignored), template=sources[texts.index(text)].title)
         candidates = [(r, r.texte.replace("{salutation}", greeting)) for r in rank(redacted_question, self._reponses)]
         chosen, text = candidates[0]
         if previous is not None:
             chosen, text = next(((r, t) for r, t in candidates if t.strip() != previous.strip()), candidates[0])
-        ignored = tone or (instruction and instruction.strip())
-        notes = ("offline", "instruction_ignored") if ignored else ("offline",)
+        notes = ("offline", *ignored)
         latency_ms = round((time.perf_counter() - start) * 1000)
         return DraftResult(text=text, backend=self.backend, model=self.model, latency_ms=latency_ms,
                            notes=notes, template=chosen.titre)
 
     async def aclose(self) -> None:
         return None
+
+
+def from_fiche(greeting: str, source: Source) -> str:
+    """A draft made of the fiche itself: description, the passage, the link."""
+    parts = [greeting, "Voici les informations officielles qui répondent à votre demande."]
+    if source.description:
+        parts.append(source.description)
+    parts.append(f"{source.heading} : {shorten(source.text, 900)}")
+    parts.append(f"Pour en savoir plus : {source.title}, {source.url} (fiche mise à jour le "
+                 f"{french_date(source.date)}).")
+    parts.append("[À VÉRIFIER : adapter à la situation de l'usager]")
+    parts.append("Nous restons à votre disposition pour toute précision.\n\nCordialement,")
+    return "\n\n".join(parts)

@@ -3,9 +3,14 @@
 ``SYSTEM_PROMPT`` is the system instruction; ``build_messages`` gives the conversation as a list of
 ``{"role": "user" | "assistant", "content": str}`` dicts, usable by both the Anthropic Messages API
 and OpenAI-compatible chat completions (which get the system prompt as a first message).
+``sources`` (drafting.grounding.Source) are the official passages the answer must rest on.
 """
 
 from __future__ import annotations
+
+from typing import Sequence
+
+from drafting.grounding import Source, sources_block
 
 SYSTEM_PROMPT = """\
 Vous rédigez un projet de réponse pour un agent d'un service public français, qui répond à la \
@@ -39,6 +44,17 @@ explication sur votre démarche.
 """
 
 _DEFAULT_REGENERATION = "Proposez une autre version, formulée différemment."
+
+SOURCES_RULES = """\
+Sources officielles : les extraits numérotés ci-dessous viennent des fiches service-public.fr.
+- Répondez uniquement à partir de ces extraits ; n'ajoutez aucune règle, aucun montant, aucun \
+délai ni aucun numéro qui n'y figure pas.
+- Citez l'extrait qui justifie chaque information par son numéro entre crochets, par exemple [1].
+- Si les extraits ne couvrent pas une partie de la question, dites-le clairement à l'usager et \
+indiquez l'organisme à contacter, sans inventer la réponse.
+- Ne donnez aucun lien autre que ceux des extraits ; les sources seront ajoutées à la fin de la \
+réponse par l'agent, ne les listez pas vous-même."""
+
 
 # Fixed French instructions for `!regenerer plus court|simple|formel`: the model gets these words,
 # never the agent's, for a tone request (the audit records the key).
@@ -80,10 +96,12 @@ def tone_block(tone: str) -> str:
     return f"<consigne_ton>\n{TONES[tone]}\n</consigne_ton>"
 
 
-def question_message(redacted_question: str, example: str | None = None) -> str:
+def question_message(redacted_question: str, example: str | None = None,
+                     sources: Sequence[Source] = ()) -> str:
     return (
         "Question de l'usager (données personnelles remplacées par des marqueurs) :\n"
         f"<question>\n{redacted_question.strip()}\n</question>\n\n"
+        + (f"{SOURCES_RULES}\n<sources>\n{sources_block(sources)}\n</sources>\n\n" if sources else "")
         + (f"{example_block(example)}\n\n" if example and example.strip() else "")
         + "Rédigez le projet de réponse."
     )
@@ -102,7 +120,7 @@ def regeneration_message(instruction: str | None, tone: str | None = None) -> st
 
 def build_messages(
     redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-    tone: str | None = None, example: str | None = None,
+    tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
 ) -> list[dict[str, str]]:
     """The conversation for one draft.
 
@@ -110,9 +128,10 @@ def build_messages(
     draft as the assistant turn, then a user turn carrying the agent's ``instruction`` and the
     fixed text of ``tone`` (a TONES key: court | simple | formel). An ``instruction`` or ``tone``
     without (a non-blank) ``previous`` is appended to the question turn. ``example``: a validated
-    answer of the team (placeholder form), given in the question turn.
+    answer of the team (placeholder form), given in the question turn, after the official
+    ``sources`` (drafting.grounding.Source) when there are some.
     """
-    question = question_message(redacted_question, example)
+    question = question_message(redacted_question, example, sources)
     if previous is None or not previous.strip():
         if tone:
             question += f"\n\n{tone_block(tone)}"

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from contextvars import ContextVar
+from typing import Sequence
 
 import anthropic
 import openai
@@ -24,6 +25,7 @@ from common.config import MissingSecret, secret
 from drafting.config import LLMConfig
 from drafting.base import DraftError, DraftResult
 from drafting.limits import LLMGuard, observe_response
+from drafting.grounding import Source
 from drafting.prompts import SYSTEM_PROMPT, build_messages
 
 log = structlog.get_logger(__name__)
@@ -113,18 +115,18 @@ class _RemoteDrafter:
 
     async def draft(
         self, redacted_question: str, *, instruction: str | None = None, previous: str | None = None,
-        tone: str | None = None, example: str | None = None,
+        tone: str | None = None, example: str | None = None, sources: Sequence[Source] = (),
     ) -> DraftResult:
         """One call under ``self.guard``: fails fast with DraftError("unavailable") while the
         service is known to be down, waits for a slot of the adaptive limit otherwise."""
         async with self.guard.call():
             return await self._call(redacted_question, instruction=instruction, previous=previous,
-                                    tone=tone, example=example)
+                                    tone=tone, example=example, sources=sources)
 
-    async def _call(self, redacted_question: str, *, instruction: str | None,
-                    previous: str | None, tone: str | None, example: str | None) -> DraftResult:
+    async def _call(self, redacted_question: str, *, instruction: str | None, previous: str | None,
+                    tone: str | None, example: str | None, sources: Sequence[Source]) -> DraftResult:
         messages = build_messages(redacted_question, instruction=instruction, previous=previous,
-                                  tone=tone, example=example)
+                                  tone=tone, example=example, sources=sources)
         statuses: list[int | None] = []
         token = _attempts.set(statuses)
         start = time.perf_counter()

@@ -24,6 +24,7 @@ from handlers.base import Messenger
 from handlers.events import Incoming, normalise_key
 from handlers.loop import LoopHandler
 from handlers.messages import agents as messages
+from handlers.messages import sources as source_messages
 from handlers.pending import PendingValues
 from handlers.profile import without_signature
 from handlers.questions import QuestionHandler
@@ -196,6 +197,15 @@ class DecisionHandler:
     @verb("rejeter", AGENT, "rejeter le brouillon", usage="[raison]", emoji=messages.DISCARD)
     async def discard(self, target: DraftTarget, call: Call) -> None:
         await self._discard(target.question, target.draft, target.actor, call.args or None)
+
+    @verb("sources", AGENT, "voir les passages officiels sur lesquels repose le brouillon")
+    async def sources(self, target: DraftTarget, call: Call) -> None:
+        grounding = self.questions.grounding
+        used = grounding.used(target.question.id)
+        if used is None:  # not in memory since a restart: the same search again
+            used = await grounding.find(target.question) or []
+        await self.messenger.send_notice(target.question.room_id, *source_messages.used(used),
+                                         reply_to=call.event.event_id)
 
     @verb("masquer", AGENT, "masquer en plus un mot resté en clair dans le texte envoyé au modèle",
           usage="<mot ou expression> [comme <type>]")

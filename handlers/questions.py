@@ -15,12 +15,15 @@ import structlog
 from common.clock import utc_now
 from drafting import DraftError, Drafter
 from handlers import metrics
+from drafting.grounding import sources_footer
 from handlers.base import Messenger, SendError
 from handlers.config import HandlersConfig
 from handlers.events import Incoming
 from handlers.messages import agents as messages
 from handlers.messages import notice
+from handlers.messages import sources as source_messages
 from handlers.pending import PendingValues
+from handlers.sources import Grounding
 from redaction import rehydrate
 from redaction.pool import RedactionPool
 from storage.async_store import AsyncStore
@@ -33,7 +36,7 @@ log = structlog.get_logger("plume.questions")
 class QuestionHandler:
     def __init__(self, *, config: HandlersConfig, store: AsyncStore, redactor: RedactionPool,
                  drafter: Drafter, messenger: Messenger, pending: PendingValues,
-                 max_question_chars: int) -> None:
+                 max_question_chars: int, grounding: Grounding | None = None) -> None:
         self.config = config
         self.max_question_chars = max_question_chars
         self.store = store
@@ -41,6 +44,7 @@ class QuestionHandler:
         self.drafter = drafter
         self.messenger = messenger
         self.pending = pending
+        self.grounding = grounding or Grounding(None)
 
     async def on_paste(self, event: Incoming, *, edited: bool = False) -> None:
         """Handle a pasted question (or the new text of an edited one)."""
@@ -118,11 +122,13 @@ class QuestionHandler:
         example = await self._example(question, previous)
         await self.messenger.set_typing(question.room_id, True)
         try:
+            found = await self.grounding.find(question)
+            sources = found or []
             with metrics.LLM_IN_FLIGHT.track_inprogress(), metrics.LLM_LATENCY.time():
                 result = await self.drafter.draft(
                     question.redacted_text, instruction=instruction,
                     previous=previous.text if previous else None,
-                    tone=tone, example=example.text if example else None)
+                    tone=tone, example=example.text if example else None, sources=sources)
         except DraftError as exc:
             _count_slow_downs(exc.statuses)
             metrics.DRAFTS.labels("failed").inc()
@@ -134,17 +140,29 @@ class QuestionHandler:
         _count_slow_downs(result.statuses)
         metrics.DRAFTS.labels("generated").inc()
         known = mapping or {}
-        # What is stored is placeholder form, even if the model wrote a personal value itself.
-        stored = (await self.pending.redact(question, result.text)).text
+        checked = await self.grounding.check(result.text, sources)
+        # What is stored is placeholder form, even if the model wrote a personal value itself;
+        # the sources footer (official titles and links) is added after redaction.
+        stored = (await self.pending.redact(question, checked.text)).text
+        text = checked.text
+        if sources:
+            stored, text = (f"{t}\n\n{sources_footer(sources)}" for t in (stored, text))
         draft = await self.store.add_draft(question, text=stored, backend=result.backend,
                                            model=result.model, latency_ms=result.latency_ms,
                                            instruction=instruction, actor=actor, tone=tone,
-                                           example=example)
+                                           example=example,
+                                           sources=tuple(dict.fromkeys(s.id for s in sources)))
         log.info("draft.generated", question_id=question.id, version=draft.version,
-                 latency_ms=result.latency_ms)
-        notes = messages.draft_notes(result.notes, result.template)
-        notice_line = " ".join(x for x in (intro, notes) if x) or None
-        await self._post(question, draft, rehydrate(result.text, known), notice_line, mapping)
+                 latency_ms=result.latency_ms, sources=len(sources), links_removed=len(checked.removed_urls),
+                 unverified=len(checked.unverified))
+        notes = [intro, messages.draft_notes(result.notes, result.template)]
+        if "offline_fiche" in result.notes:
+            notes.append(source_messages.OFFLINE_FICHE.format(title=result.template))
+        if found == []:
+            notes.append(source_messages.NO_SOURCE)
+        notes.append(source_messages.checks(checked.removed_urls, checked.unverified))
+        notice_line = " ".join(x for x in notes if x) or None
+        await self._post(question, draft, rehydrate(text, known), notice_line, mapping)
 
     async def _example(self, question: Question, previous: Draft | None) -> AnswerMatch | None:
         """The validated answer for ``question``: the one of its earlier drafts, else (first

@@ -26,15 +26,19 @@ from harness.homeserver import EmbeddedSynapse
 from bot.logging import configure_logging
 from bot.service import build_bot
 from handlers.messages import agents as messages
+from knowledge.index import KnowledgeBase
+from knowledge.reader import read_fiches
+from storage.db import Database
 from storage.audit import ExportFilter
 
 # Fictitious person: the NIR and IBAN carry valid check digits but belong to no one.
 DEMO_QUESTION = (
     "Bonjour, je m'appelle Camille Rousseau et j'habite au 12 rue des Lilas, 69003 Lyon. "
-    "Mon numéro de sécurité sociale est 2 84 05 69 123 456 40 et mon nouveau RIB est "
-    "FR76 3000 6000 0112 3456 7890 189. Comment transmettre ce changement de coordonnées "
-    "bancaires à la CAF ? Vous pouvez me joindre au 06 12 34 56 78. Merci."
+    "Mon numéro de sécurité sociale est 2 84 05 69 123 456 40 et mon RIB est "
+    "FR76 3000 6000 0112 3456 7890 189. Je suis salariée à mi-temps : ai-je droit à la prime "
+    "d'activité, et comment la demander ? Vous pouvez me joindre au 06 12 34 56 78. Merci."
 )
+FICHES = Path(__file__).with_name("fiches")  # a few official fiches, so that the draft cites them
 
 console = Console(highlight=False)
 
@@ -71,6 +75,8 @@ async def run_demo(*, keep: bool = False) -> int:
         model = "Claude (Anthropic)" if backend == "anthropic" else "réponses types hors ligne"
         console.print(f"Inscrits : le bot {bot_id} (modèle : {model})\n"
                       f"           l'agent {agent_id}")
+        count = KnowledgeBase(Database(config.storage.url).engine).replace(read_fiches(FICHES)).fiches
+        console.print(f"Fiches service-public.fr importées : {count} (plume sources import)")
         bot = await build_bot(config)
         bot_task = asyncio.create_task(bot.run())
         await asyncio.wait_for(bot.client.ready.wait(), 60)

@@ -161,6 +161,11 @@ class Redactor:
 
     # -- public API ---------------------------------------------------------------------------
 
+    @property
+    def nlp(self):
+        """The loaded spaCy Language (its word vectors serve the knowledge base's semantic signal)."""
+        return self._nlp_engine.nlp["fr"]
+
     def redact(self, text: str, known: dict[str, str] | None = None) -> Redaction:
         """Redact ``text`` (see module docstring). ``known``: placeholder -> value of earlier text."""
         known = dict(known or {})

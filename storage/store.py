@@ -108,11 +108,12 @@ class Store(RevisionStore):
 
     def add_draft(self, question: Question, *, text: str, backend: str, model: str,
                   latency_ms: int, instruction: str | None, actor: str, tone: str | None = None,
-                  example: AnswerMatch | None = None) -> Draft:
+                  example: AnswerMatch | None = None, sources: tuple[str, ...] = ()) -> Draft:
         """Store the next draft version (1, 2 …); audit draft.generated or draft.regenerated.
 
         ``tone``: the tone asked (court | simple | formel); ``example``: the validated answer
-        given to the model and offered to the agent (its id and similarity are audited).
+        given to the model and offered to the agent (its id and similarity are audited);
+        ``sources``: the ids of the official fiches the draft rests on (recorded, no text).
         """
         with self.db.session(immediate=True) as s:
             row = s.get(Question, question.id)
@@ -130,7 +131,7 @@ class Store(RevisionStore):
                               question_id=question.id,
                               payload={"version": draft.version, "backend": backend, "model": model,
                                        "latency_ms": latency_ms, "instruction": instruction,
-                                       "tone": tone, "text": text,
+                                       "tone": tone, "text": text, "sources": list(sources),
                                        **({"validated_answer_id": example.id,
                                            "validated_similarity": round(example.similarity, 4)}
                                           if example else {})}, session=s)

@@ -97,7 +97,7 @@ def test_help_lists_every_verb_of_the_room_audience(plume):
                                         "!regenerer plus court [consigne]",
                                         "!regenerer plus simple [consigne]",
                                         "!regenerer plus formel [consigne]",
-                                        "!rejeter [raison]",
+                                        "!rejeter [raison]", "!sources",
                                         "!masquer <mot ou expression> [comme <type>]",
                                         "!signature [texte]", "!aide"]),
                                (LEAD, ["!resume [AAAA-MM-JJ]", "!aide"]),

@@ -1,0 +1,306 @@
+"""The knowledge base: import the fiches into the database, search them.
+
+    KnowledgeBase(engine, embed=None, clean=None)
+        ``engine`` an SQLAlchemy Engine (SQLite: FTS5, knowledge.sql_sqlite; PostgreSQL: tsvector +
+        GIN, knowledge.sql_pg), the tables ``kb_*`` are knowledge's own. ``embed(word) -> vector``
+        (any sequence of floats, e.g. spaCy's word vectors: knowledge.vectors) gives the semantic
+        signal (knowledge.semantic); without it, search is lexical only.
+        ``clean(text) -> text`` runs on every query first: the composition root passes one that
+        removes the redaction placeholders (``[NOM_1]``…), which knowledge does not know.
+    .replace(fiches, progress=None) -> ImportCounts
+        builds ``kb_*__new`` tables in batches, then drops the live tables and renames the new ones
+        in one transaction: searches see the old version until then, the new one after; a failed
+        import leaves the old version in place. ``progress(n)`` is called per fiche written.
+    .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
+        best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
+        SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
+        within one query only. ``SourceHit.confident``: the query holds at least
+        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title (independent of the corpus size).
+    .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
+        best match ``text`` (the fiche's introduction when none matches).
+    .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from sqlalchemy import bindparam, inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+from knowledge import sql_pg, sql_sqlite
+from knowledge.analysis import Query, Speller, stems, words
+from knowledge.fiches import Fiche
+from knowledge.semantic import SemanticIndex
+
+Embed = Callable[[str], Sequence[float]]
+_NEW = "__new"
+_BATCH = 200
+FIELD_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # title, description, headings, body
+SEMANTIC_WEIGHT = 0.3
+EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
+COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
+TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
+LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
+_CANDIDATES = 50
+CONFIDENT_TITLE_MATCH = 0.4  # bench: 9 of 61 real questions have no hit above, 1 of 9 off-topic ones has
+TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
+
+
+@dataclass(frozen=True)
+class SourceHit:
+    id: str
+    title: str
+    url: str
+    date: str
+    score: float
+    description: str = ""
+    audience: str = "particuliers"
+    cover: float = 0.0  # share of the query's IDF mass found in the title (description: half)
+    title_match: float = 0.0  # share of the title's IDF mass found in the query
+
+    @property
+    def confident(self) -> bool:
+        return self.title_match >= CONFIDENT_TITLE_MATCH
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
+                "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    fiche_id: str
+    title: str
+    url: str
+    date: str
+    heading: str
+    kind: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    fiches: int
+    passages: int
+    links: int
+    seconds: float
+
+
+class KnowledgeBase:
+    def __init__(self, engine: Engine, embed: Embed | None = None,
+                 clean: Callable[[str], str] | None = None) -> None:
+        self.engine = engine
+        self.embed = embed
+        self.clean = clean or (lambda text: text)
+        self._sql = sql_sqlite if engine.dialect.name == "sqlite" else sql_pg
+        self._generation: str | None = None
+        self._meta: dict[int, SourceHit] = {}
+        self._prior: dict[int, float] = {}
+        self._short: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title, description stems
+        self._idf: dict[str, float] = {}
+        self._by_title: dict[str, list[int]] = {}
+        self._semantic: SemanticIndex | None = None
+        self._speller: Speller | None = None
+
+    # ---------------------------------------------------------------- import
+    def replace(self, fiches: Iterable[Fiche], progress: Callable[[int], None] | None = None) -> ImportCounts:
+        started = time.monotonic()
+        counts = {"fiches": 0, "passages": 0, "links": 0}
+        cited: Counter[str] = Counter()
+        vocabulary: Counter[str] = Counter()
+        with self.engine.begin() as conn:
+            self._drop(conn, _NEW)  # leftovers of an interrupted import
+            self._create(conn, _NEW)
+        batch: list[Fiche] = []
+        for fiche in fiches:
+            batch.append(fiche)
+            cited.update(fiche.cites)
+            vocabulary.update(words(" ".join([fiche.title, fiche.description, fiche.headings, fiche.body])))
+            if len(batch) >= _BATCH:
+                self._write(batch, counts, progress)
+                batch = []
+        if batch:
+            self._write(batch, counts, progress)
+        generation = f"{time.time_ns()}"
+        with self.engine.begin() as conn:
+            if cited:
+                conn.execute(text(f"UPDATE kb_fiches{_NEW} SET inlinks = :c WHERE id = :id"),
+                             [{"id": i, "c": c} for i, c in cited.items()])
+            conn.execute(text(f"INSERT INTO kb_meta{_NEW} (key, value) VALUES (:k, :v)"),
+                         [{"k": "generation", "v": generation}, {"k": "counts", "v": json.dumps(counts)},
+                          {"k": "vocabulary", "v": json.dumps([w for w, c in vocabulary.most_common() if c >= 2])},
+                          {"k": "rare", "v": json.dumps([w for w, c in vocabulary.items() if c == 1])}])
+            self._sql.finish(conn, _NEW)
+            self._drop(conn, "")
+            for table in self._sql.TABLES:
+                conn.exec_driver_sql(f"ALTER TABLE {table}{_NEW} RENAME TO {table}")
+            self._sql.after_rename(conn, _NEW)
+        return ImportCounts(**counts, seconds=round(time.monotonic() - started, 1))
+
+    def _create(self, conn: Connection, suffix: str) -> None:
+        """The tables both engines share (``extra``: the engine's own columns), then the engine's."""
+        extra = self._sql.EXTRA_COLUMNS
+        for statement in (
+            f"CREATE TABLE kb_meta{suffix} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            f"CREATE TABLE kb_fiches{suffix} (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+            " audience TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL, url TEXT NOT NULL,"
+            f" date TEXT NOT NULL, theme TEXT NOT NULL, type TEXT NOT NULL, inlinks INTEGER NOT NULL DEFAULT 0{extra})",
+            f"CREATE TABLE kb_passages{suffix} (n INTEGER PRIMARY KEY, fiche_n INTEGER NOT NULL,"
+            f" ord INTEGER NOT NULL, heading TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL{extra})",
+            f"CREATE TABLE kb_links{suffix} (url TEXT PRIMARY KEY, fiche_n INTEGER NOT NULL)",
+        ):
+            conn.exec_driver_sql(statement)
+        self._sql.create(conn, suffix)
+
+    def _drop(self, conn: Connection, suffix: str) -> None:
+        for table in self._sql.TABLES:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}{suffix}")
+
+    def _write(self, batch: list[Fiche], counts: dict, progress) -> None:
+        fiche_rows, passage_rows, link_rows = [], [], {}
+        for fiche in batch:
+            counts["fiches"] += 1
+            n = counts["fiches"]
+            fiche_rows.append({"n": n, "id": fiche.id, "audience": fiche.audience, "title": fiche.title,
+                               "description": fiche.description, "url": fiche.url, "date": fiche.date,
+                               "theme": fiche.theme, "type": fiche.type,
+                               "headings": " ".join([fiche.theme, fiche.headings, *fiche.keywords]),
+                               "body": fiche.body})
+            for ord_, passage in enumerate(fiche.passages):
+                counts["passages"] += 1
+                passage_rows.append({"n": counts["passages"], "fiche_n": n, "ord": ord_,
+                                     "heading": passage.heading, "kind": passage.kind, "text": passage.text})
+            for url in fiche.links:
+                link_rows.setdefault(url, n)
+        with self.engine.begin() as conn:
+            self._sql.insert(conn, _NEW, fiche_rows, passage_rows)
+            known = {url for (url,) in conn.execute(
+                text(f"SELECT url FROM kb_links{_NEW} WHERE url IN :urls").bindparams(
+                    _expanding("urls")), {"urls": list(link_rows)})} if link_rows else set()
+            fresh = [{"url": u, "fiche_n": n} for u, n in link_rows.items() if u not in known]
+            if fresh:
+                conn.execute(text(f"INSERT INTO kb_links{_NEW} (url, fiche_n) VALUES (:url, :fiche_n)"), fresh)
+            counts["links"] += len(fresh)
+        if progress:
+            progress(len(batch))
+
+    # ---------------------------------------------------------------- search
+    def count(self) -> int:
+        if not inspect(self.engine).has_table("kb_fiches"):
+            return 0
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM kb_fiches")).scalar_one()
+
+    def search(self, query_text: str, k: int = 5) -> list[SourceHit]:
+        with self.engine.connect() as conn:
+            if k <= 0 or not self._load(conn):
+                return []
+            query = Query(self.clean(query_text), self._speller)
+            if not query:
+                return []
+            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT)
+        scores = dict(lexical)
+        for stem_ in query.stems:  # every fiche whose title has a rare word of the question competes
+            titled = self._by_title.get(stem_, ())
+            if len(titled) <= TITLED_MAX:
+                for n in titled:
+                    scores.setdefault(n, 0.0)
+        semantic = self._semantic.search(query.expanded, _CANDIDATES) if self._semantic else []
+        for n, similarity in semantic:
+            scores[n] = scores.get(n, 0.0) + SEMANTIC_WEIGHT * similarity
+        weights = {s: self._idf.get(s, self._max_idf) for s in query.stems}
+        total = sum(weights.values()) or 1.0
+        covers: dict[int, float] = {}
+        matched: dict[int, float] = {}
+        weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
+        for n in scores:
+            title, description = self._short[n]
+            cover = (sum(w for s, w in weights.items() if s in title)
+                     + 0.5 * sum(w for s, w in weights.items() if s in description and s not in title))
+            covers[n] = min(cover / total, 1.0)
+            title_mass = sum(self._idf.get(s, self._max_idf) for s in title) or 1.0
+            matched[n] = sum(self._idf.get(s, self._max_idf) for s in title if s in weights) / title_mass
+            scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
+        ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
+
+    def _load(self, conn: Connection) -> bool:
+        """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
+        if self._generation is None and not inspect(conn).has_table("kb_meta"):
+            return False  # once imported, kb_meta always exists (the swap renames it in place)
+        generation = conn.execute(text("SELECT value FROM kb_meta WHERE key = 'generation'")).scalar()
+        if generation == self._generation:
+            return True
+        meta, prior = {}, {}
+        rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, inlinks"
+                                 " FROM kb_fiches")).all()
+        most = math.log1p(max((row.inlinks for row in rows), default=0)) or 1.0
+        for row in rows:
+            meta[row.n] = SourceHit(row.id, row.title, row.url, row.date, 0.0, row.description, row.audience)
+            prior[row.n] = LINK_WEIGHT * math.log1p(row.inlinks) / most
+        self._meta, self._prior = meta, prior
+        self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
+        self._by_title: dict[str, list[int]] = {}
+        for n, (title, _) in self._short.items():
+            for stem_ in title:
+                self._by_title.setdefault(stem_, []).append(n)
+        df = Counter(s for title, description in self._short.values() for s in title | description)
+        self._idf = {s: math.log(len(rows) / c) for s, c in df.items()}
+        self._max_idf = math.log(len(rows) or 1) or 1.0
+        self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
+                          if self.embed is not None else None)
+        lists = {k: json.loads(v) for k, v in conn.execute(
+            text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
+        self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []))
+        self._generation = generation
+        return True
+
+    def passages(self, query_text: str, fiche_ids: Sequence[str], limit: int = 4) -> list[PassageHit]:
+        with self.engine.connect() as conn:
+            if not self._load(conn) or not fiche_ids:
+                return []
+            query = Query(self.clean(query_text), self._speller)
+            by_id = {hit.id: n for n, hit in self._meta.items()}
+            ns = [by_id[i] for i in fiche_ids if i in by_id]
+            found = self._sql.search_passages(conn, query, ns, limit) if query and ns else []
+            if not found and ns:
+                found = [(n, 0.0) for (n,) in conn.execute(text(
+                    "SELECT n FROM kb_passages WHERE fiche_n = :f ORDER BY ord LIMIT 1"), {"f": ns[0]})]
+            rows = {row.n: row for row in conn.execute(text(
+                "SELECT n, fiche_n, heading, kind, text FROM kb_passages WHERE n IN :ns").bindparams(
+                    _expanding("ns")), {"ns": [n for n, _ in found]})} if found else {}
+        hits = []
+        for n, score in found:
+            row = rows[n]
+            fiche = self._meta[row.fiche_n]
+            hits.append(PassageHit(fiche.id, fiche.title, fiche.url, fiche.date, row.heading, row.kind,
+                                   row.text, score))
+        return hits
+
+    def fiche(self, fiche_id: str) -> SourceHit | None:
+        with self.engine.connect() as conn:
+            if not self._load(conn):
+                return None
+        return next((hit for hit in self._meta.values() if hit.id == fiche_id), None)
+
+    def known_url(self, url: str) -> bool:
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("kb_links"):
+                return False
+            return conn.execute(text("SELECT 1 FROM kb_links WHERE url = :u"), {"u": url.strip()}).first() is not None
+
+
+def _with_score(hit: SourceHit, score: float, cover: float, title_match: float) -> SourceHit:
+    return SourceHit(hit.id, hit.title, hit.url, hit.date, score, hit.description, hit.audience, cover,
+                     title_match)
+
+
+def _expanding(name: str):
+    return bindparam(name, expanding=True)
