@@ -58,7 +58,7 @@ from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
 from redaction.recognizers.base import SCORE_THRESHOLD
-from redaction.recognizers.person import capitals, institution_names
+from redaction.recognizers.person_shapes import capitals, institution_names
 from redaction.recognizers.person_records import extend_names
 from redaction.recognizers.person_lexicon import AMBIGUOUS, NOT_NAMES, PARTICLES, TITLES
 

