@@ -75,6 +75,8 @@ def test_finds_names_of_the_kinds_rules_miss(model, nlp, text, name):
     "Objet : Demande de RSA\nPièces jointes : attestation, relevé d'identité bancaire",
     "URGENT : RELANCE DOSSIER APL SUITE À MON COURRIER DU 3 MARS",
     "Je voudrais savoir où en est ma demande de prime d'activité.",
+    "Villeurbanne, 12 mars 2024",
+    "Villeurbanne, le 12 mars 2024\nObjet : demande de logement social",
 ])
 def test_leaves_places_bodies_and_common_words(model, nlp, text):
     assert found(model, nlp, text) == []
