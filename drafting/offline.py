@@ -20,7 +20,7 @@ import yaml
 
 from drafting.base import DraftResult
 from drafting.grounding import Source, french_date, shorten
-from redaction.normalize import fold
+from common.text import fold
 from redaction.placeholders import PLACEHOLDER
 
 REPONSES_DIR = Path(__file__).parent / "reponses_types"

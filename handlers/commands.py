@@ -8,6 +8,7 @@ check who asks and where (a refusal is audited); unknown words get a French hint
 
 from __future__ import annotations
 
+from common.text import fold
 from handlers.access import RoomRole
 from handlers.base import Messenger
 from handlers.events import Incoming
@@ -15,7 +16,6 @@ from handlers.messages import Message
 from handlers.messages import agents, leads, security
 from handlers.verbs import (AGENT, ANY, AUDIENCE_OF_ROOM, LEAD, SECURITY, Call, Verb, VerbOwner,
                             VerbTable, verb)
-from redaction.normalize import fold
 from storage.async_store import AsyncStore
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
+from common.text import fold
 from handlers.base import Messenger
 from handlers.messages import agents as messages
 from handlers.verbs import AGENT, Call, verb
-from redaction.normalize import fold
 from storage.async_store import AsyncStore
 
 MAX_SIGNATURE_CHARS = 500

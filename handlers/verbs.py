@@ -21,10 +21,10 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Protocol
 
+from common.text import fold
 from handlers.access import RoomRole
 from handlers.events import Incoming, normalise_key
 from handlers.messages import Message, notice
-from redaction.normalize import fold
 
 AGENT, LEAD, SECURITY = "agent", "lead", "security"  # who a verb is for: its room kind
 ANY = "any"  # every room (``!aide``)

@@ -19,9 +19,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from common.text import fold as common_fold
 from knowledge.tree import Node
 
 PASSAGE_KINDS = ("intro", "conditions", "demarche", "montant", "ou_s_adresser", "situation", "info")
@@ -74,8 +74,7 @@ class Fiche:
 
 def fold(text: str) -> str:
     """Lower case without diacritics ("Où s'adresser ?" → "ou s'adresser ?")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+    return common_fold(text.casefold()).replace("’", "'")
 
 
 def fiche_from_node(pub: Node, audience: str | None = None) -> Fiche:

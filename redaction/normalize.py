@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
+from common.text import fold  # noqa: F401  (re-exported: redaction folds with it)
+
 _NON_ALNUM = regex.compile(r"[^0-9A-Za-z]")
 # Characters that carry no text and are dropped.
 _REMOVED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
@@ -72,9 +74,3 @@ def normalize(text: str) -> Normalized:
 def compact(value: str) -> str:
     """Drop every separator and upper-case: ``"2 06 02 2a 031"`` -> ``"206022A031"``."""
     return _NON_ALNUM.sub("", value).upper()
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents (for context-word matching): ``"Sécurité"`` -> ``"securite"``."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

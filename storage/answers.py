@@ -22,10 +22,11 @@ both engines (the bench checks that the store's offers equal an exhaustive scan'
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+
+from common.text import fold
 
 MIN_SIMILARITY = 0.5
 
@@ -47,18 +48,13 @@ maintenant oui non
 """.split())
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=50_000)
 def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
 def search_stems(text: str) -> str:
-    words = _WORD.findall(_fold(_PLACEHOLDER.sub(" ", text)))
+    words = _WORD.findall(fold(_PLACEHOLDER.sub(" ", text)))
     return " ".join(dict.fromkeys(_stem(w) for w in words if w not in STOP_WORDS and len(w) > 1))
 
 
