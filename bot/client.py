@@ -1,4 +1,4 @@
-"""Plume's Matrix client: E2EE store, the sync loop and sending (the handlers' Messenger).
+"""Plume's Matrix client: E2EE store, the sync loop, rooms (sending: ``bot.sending``).
 
 Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What shapes it
 (DESIGN §1):
@@ -8,6 +8,10 @@ Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What s
 - Device keys are uploaded right after login, before any room is joined.
 - Each event is handled in its own task: events of one room in order, rooms concurrently; the
   bounds are per resource: LLM calls (``drafting.limits``), redaction threads (``redaction.pool``).
+- A failed sync is retried with capped exponential backoff and jitter (at most MAX_BACKOFF_S
+  between attempts, so the bot is back within seconds of the homeserver); nio's own retries of a
+  request stay short (``max_timeouts``) and a sync that hangs is abandoned at its deadline.
+- Sending, with transaction ids that make re-sends idempotent, is ``bot.sending``.
 """
 
 from __future__ import annotations

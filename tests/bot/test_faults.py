@@ -29,7 +29,7 @@ from tests.bot.test_bot_flow import notice, open_dm, paste
 
 pytestmark = pytest.mark.synapse
 
-# The test's outage; bench/faults.py plays the 60 s.
+# The test's outage; bench/fault_outage.py plays the 60 s.
 OUTAGE_S = float(os.environ.get("PLUME_TEST_OUTAGE_S", "12"))
 DB_OUTAGE_S = 8.0
 
