@@ -85,6 +85,7 @@ class PlumeClient(MatrixSending):
         self._stopping = asyncio.Event()
         self._runs = HandlerRuns(sync_tokens=sync_tokens, stopping=self._stopping)
         self.ready = asyncio.Event()
+        self.reconnected = asyncio.Event()  # set by the first good sync after failed ones
         self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
     # -- session -----------------------------------------------------------------------------
@@ -126,6 +127,7 @@ class PlumeClient(MatrixSending):
                         log.info("matrix.reconnected", failed_attempts=failures,
                                  down_s=round(self.last_sync - failing_since, 1))
                         failures = 0
+                        self.reconnected.set()
                     await self._after_sync()
                     tasks = [] if first_start else await self._dispatch(resp, router, since)
                     tasks += self._handle_invites(resp, router)
