@@ -1,4 +1,4 @@
-"""Plume's Matrix client: E2EE store, the sync loop and sending (the handlers' Messenger).
+"""Plume's Matrix client: E2EE store, the sync loop, rooms (sending: ``bot.sending``).
 
 Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What shapes it
 (DESIGN §1):
@@ -8,16 +8,18 @@ Built on matrix-nio with its vodozemac store under ``matrix.store_path``. What s
 - Device keys are uploaded right after login, before any room is joined.
 - Each event is handled in its own task: events of one room in order, rooms concurrently; the
   bounds are per resource: LLM calls (``drafting.limits``), redaction threads (``redaction.pool``).
+- A failed sync is retried with capped exponential backoff and jitter (at most MAX_BACKOFF_S
+  between attempts, so the bot is back within seconds of the homeserver); nio's own retries of a
+  request stay short (``max_timeouts``) and a sync that hangs is abandoned at its deadline.
+- Sending, with transaction ids that make re-sends idempotent, is ``bot.sending``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
-import os
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import structlog
 from aiohttp import ClientConnectionError
@@ -27,31 +29,28 @@ from nio import (
     InviteMemberEvent,
     LocalProtocolError,
     MegolmEvent,
-    OlmUnverifiedDeviceError,
-    RoomGetEventResponse,
     RoomGetStateResponse,
     RoomMessagesResponse,
-    RoomSendResponse,
     SyncResponse,
-    UploadResponse,
 )
-from nio.api import Api
 
 from bot.config import MatrixConfig
 from bot.events import incoming_from_source
-from bot.handling import HandlerRuns, Resume, sleep_unless
-from bot.session import login
-from handlers import metrics
-from bot.event_size import notice_parts
+from bot.handling import HandlerRuns, Resume, retry_delay, sleep_unless
 from bot.key_store import WalStore
 from bot.ports import Router, SyncTokens, Trusts
-from handlers.base import SendError
-from handlers.messages import part_label
+from bot.sending import MatrixSending
+from bot.session import login
+from handlers import metrics
 from handlers.events import Incoming
 
 log = structlog.get_logger("plume.matrix")
 
-MAX_BACKOFF_S = 10.0  # longest wait between two sync attempts (an outage costs at most that much more)
+BACKOFF_BASE_S, MAX_BACKOFF_S = 0.5, 3.0  # sync retries: 0.5, 1, 2, 3, 3 … s, each with jitter
+LONG_POLL_MS = 10_000  # how long the homeserver may hold a sync open when nothing happens
+# A sync that has not answered by then is abandoned and retried (a connection that hangs
+# instead of failing, e.g. a partition); the first, full-state sync of a big account is slower.
+SYNC_DEADLINE_S, FULL_SYNC_DEADLINE_S = LONG_POLL_MS / 1000 + 5, 120.0
 STOP_GRACE_S = 6.0  # on stop, how long handlers under way may finish (the rest resume on restart)
 MAX_BACKFILL = 1000  # events fetched per room to fill a gap in a limited timeline
 SYNC_FILTER = {
@@ -61,8 +60,8 @@ SYNC_FILTER = {
 }
 
 
-class PlumeClient:
-    """Implements ``handlers.base.Messenger`` and runs the sync loop.
+class PlumeClient(MatrixSending):
+    """Runs the sync loop; implements ``handlers.base.Messenger`` (``bot.sending``).
 
     ``sync_tokens`` loads and saves the sync token; ``trusts(user_id)`` decides whose devices
     are trusted on first use; ``rooms_to_join`` are joined after the first sync.
@@ -86,6 +85,7 @@ class PlumeClient:
         self._stopping = asyncio.Event()
         self._runs = HandlerRuns(sync_tokens=sync_tokens, stopping=self._stopping)
         self.ready = asyncio.Event()
+        self.reconnected = asyncio.Event()  # set by the first good sync after failed ones
         self.last_sync: float | None = None  # time.monotonic() of the last successful sync
 
     # -- session -----------------------------------------------------------------------------
@@ -109,11 +109,13 @@ class PlumeClient:
 
     async def run(self, router: Router) -> None:
         """Sync until ``stop()``. A homeserver outage, a protocol error or an unavailable database
-        is retried with capped exponential backoff; the token only moves past handled events."""
+        is retried with capped exponential backoff and jitter (``retry_delay``), so the bot
+        resumes within about MAX_BACKOFF_S of the homeserver's return; the token only moves past
+        handled events."""
         since = self.sync_tokens.load()
         first_start = since is None
         full_state = True  # nio keeps no room state across restarts
-        backoff = 1.0
+        failures, failing_since = 0, 0.0
         while not self._stopping.is_set():
             try:
                 resp = await self._sync_unless_stopped(since, full_state)
@@ -121,6 +123,11 @@ class PlumeClient:
                     break
                 if isinstance(resp, SyncResponse):
                     self.last_sync = time.monotonic()
+                    if failures:
+                        log.info("matrix.reconnected", failed_attempts=failures,
+                                 down_s=round(self.last_sync - failing_since, 1))
+                        failures = 0
+                        self.reconnected.set()
                     await self._after_sync()
                     tasks = [] if first_start else await self._dispatch(resp, router, since)
                     tasks += self._handle_invites(resp, router)
@@ -130,7 +137,6 @@ class PlumeClient:
                         await self._join_configured_rooms()
                         self.ready.set()
                         log.info("matrix.ready")
-                    backoff = 1.0
                     continue
                 error = type(resp).__name__
             except (ClientConnectionError, TimeoutError) as exc:
@@ -138,23 +144,32 @@ class PlumeClient:
             except Exception as exc:  # nio or database fault: keep the bot alive, retry
                 log.exception("matrix.sync_crashed")
                 error = type(exc).__name__
-            log.warning("matrix.sync_failed", error=error, retry_in_s=backoff)
-            await sleep_unless(self._stopping, backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_S)
+            if not failures:
+                failing_since = time.monotonic()
+            failures += 1
+            delay = retry_delay(failures, BACKOFF_BASE_S, MAX_BACKOFF_S)
+            log.warning("matrix.sync_failed", error=error, retry_in_s=round(delay, 2))
+            await sleep_unless(self._stopping, delay)
         await self._runs.finish(STOP_GRACE_S)
 
     async def _sync_unless_stopped(self, since: str | None, full_state: bool):
-        """One sync (a long poll of up to 10 s), or None as soon as ``stop()`` is called."""
+        """One sync (a long poll of up to LONG_POLL_MS), or None as soon as ``stop()`` is called.
+
+        Raises TimeoutError when the homeserver has not answered within the sync's deadline.
+        """
         sync = asyncio.ensure_future(self.nio.sync(
-            timeout=0 if full_state else 10_000, sync_filter=SYNC_FILTER, since=since,
+            timeout=0 if full_state else LONG_POLL_MS, sync_filter=SYNC_FILTER, since=since,
             full_state=full_state))
         stopped = asyncio.ensure_future(self._stopping.wait())
-        await asyncio.wait((sync, stopped), return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((sync, stopped), return_when=asyncio.FIRST_COMPLETED,
+                           timeout=FULL_SYNC_DEADLINE_S if full_state else SYNC_DEADLINE_S)
         stopped.cancel()
         if not sync.done():
             sync.cancel()
             await asyncio.gather(sync, return_exceptions=True)
-            return None
+            if self._stopping.is_set():
+                return None
+            raise TimeoutError("the homeserver did not answer the sync in time")
         return sync.result()
 
     async def _after_sync(self) -> None:
@@ -263,125 +278,17 @@ class PlumeClient:
         return room_id in self.nio.rooms
 
     async def leave(self, room_id: str) -> None:
+        """Leave (or refuse) the room and forget it: nio drops its state, sends to it fail."""
         await self.nio.room_leave(room_id)
+        await self.nio.room_forget(room_id)
         self._invites_seen.discard(room_id)
 
-    async def member_count(self, room_id: str) -> int:
-        """Joined plus invited members, the bot included, read from the room's current state."""
+    async def members(self, room_id: str) -> list[str]:
+        """Joined and invited members, the bot included, read from the room's current state on
+        the homeserver (not from what sync told earlier)."""
         resp = await self.nio.room_get_state(room_id)
         if isinstance(resp, RoomGetStateResponse):
-            return sum(1 for e in resp.events if e.get("type") == "m.room.member"
-                       and (e.get("content") or {}).get("membership") in ("join", "invite"))
+            return [e["state_key"] for e in resp.events if e.get("type") == "m.room.member"
+                    and (e.get("content") or {}).get("membership") in ("join", "invite")]
         room = self.nio.rooms.get(room_id)
-        return (room.joined_count + room.invited_count) if room else 0
-
-    async def set_typing(self, room_id: str, typing: bool) -> None:
-        try:
-            await self.nio.room_typing(room_id, typing_state=typing, timeout=30_000)
-        except (ClientConnectionError, asyncio.TimeoutError, LocalProtocolError):
-            pass  # cosmetic
-
-    # -- sending (Messenger) -----------------------------------------------------------------
-
-    def _trust_room_devices(self, room_id: str) -> None:
-        """Trust the devices of members ``trusts`` accepts on first use; blacklist the others'."""
-        room = self.nio.rooms.get(room_id)
-        if room is None or not self.nio.olm:
-            return
-        for user_id in room.users:
-            allowed = user_id == self.user_id or self.trusts(user_id)
-            for device in self.nio.device_store.active_user_devices(user_id):
-                if device.device_id == self.nio.device_id or device.verified or device.blacklisted:
-                    continue
-                if allowed:
-                    self.nio.verify_device(device)
-                else:
-                    self.nio.blacklist_device(device)
-
-    async def _send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
-        for _attempt in range(3):
-            if self.nio.should_query_keys:
-                await self.nio.keys_query()
-            self._trust_room_devices(room_id)
-            try:
-                resp = await self.nio.room_send(room_id, event_type, content)
-            except OlmUnverifiedDeviceError:
-                continue  # a device appeared meanwhile: trust it, try again
-            except (ClientConnectionError, asyncio.TimeoutError, TimeoutError):
-                await asyncio.sleep(1)
-                continue
-            if isinstance(resp, RoomSendResponse):
-                return resp.event_id
-            status = getattr(resp, "status_code", None)
-            if status == "M_LIMIT_EXCEEDED":
-                metrics.RATE_LIMITED.labels("matrix").inc()
-            log.warning("matrix.send_refused", room_id=room_id, status=status)
-            if status == "M_TOO_LARGE":  # it would be refused again
-                raise SendError(f"{room_id} refused the event: {status}", permanent=True)
-            await asyncio.sleep(1)
-        raise SendError(f"could not send to {room_id}")
-
-    async def send_notice(self, room_id: str, body: str, html: str | None = None, *,
-                          reply_to: str | None = None, extra: dict[str, Any] | None = None) -> str:
-        content: dict[str, Any] = {"msgtype": "m.notice", "body": body}
-        if html is not None:
-            content |= {"format": "org.matrix.custom.html", "formatted_body": html}
-        if reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
-        if extra:
-            content |= extra
-        ids = [await self._send(room_id, "m.room.message", part)  # in parts when too large
-               for part in notice_parts(content, part_label)]
-        return ids[-1]  # the part that ends the message: the buttons go there
-
-    async def send_reaction(self, room_id: str, event_id: str, key: str) -> str:
-        """An m.annotation on ``event_id``, encrypted in encrypted rooms as Element and Tchap do.
-
-        nio sends reactions in clear, so in an encrypted room this encrypts the event itself.
-        """
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        room = self.nio.rooms.get(room_id)
-        if room is None or not room.encrypted:
-            return await self._send(room_id, "m.reaction", content)
-        # Any message sent first makes sure the megolm session is shared; then encrypt by hand.
-        if self.nio.olm.should_share_group_session(room_id):
-            self._trust_room_devices(room_id)
-            await self.nio.share_group_session(room_id)
-        etype, encrypted = self.nio.encrypt(room_id, "m.reaction", content)
-        method, path, data = Api.room_send(self.nio.access_token, room_id, etype, encrypted,
-                                           os.urandom(12).hex())
-        resp = await self.nio._send(RoomSendResponse, method, path, data, (room_id,))
-        if not isinstance(resp, RoomSendResponse):
-            raise SendError(f"could not react in {room_id}")
-        return resp.event_id
-
-    async def send_file(self, room_id: str, data: bytes, *, filename: str, mimetype: str,
-                        image: bool = False, body: str | None = None) -> str:
-        room = self.nio.rooms.get(room_id)
-        encrypted = bool(room and room.encrypted)
-        resp, keys = await self.nio.upload(io.BytesIO(data), content_type=mimetype,
-                                           filename=filename, encrypt=encrypted, filesize=len(data))
-        if not isinstance(resp, UploadResponse):
-            raise SendError(f"upload refused: {getattr(resp, 'message', resp)}")
-        content: dict[str, Any] = {"msgtype": "m.image" if image else "m.file",
-                                   "body": body or filename, "filename": filename,
-                                   "info": {"mimetype": mimetype, "size": len(data)}}
-        if encrypted:
-            content["file"] = {"url": resp.content_uri, **keys}
-        else:
-            content["url"] = resp.content_uri
-        return await self._send(room_id, "m.room.message", content)
-
-    async def fetch_content(self, room_id: str, event_id: str) -> dict[str, Any] | None:
-        """The (decrypted) content of an event of the room, or None."""
-        resp = await self.nio.room_get_event(room_id, event_id)
-        if not isinstance(resp, RoomGetEventResponse):
-            return None
-        event = resp.event
-        if isinstance(event, MegolmEvent):
-            try:
-                event = self.nio.decrypt_event(event)
-            except Exception:
-                return None
-        return (event.source or {}).get("content")
-
+        return list(room.users) if room else []  # nio's users: joined and invited

@@ -22,6 +22,8 @@ def incoming_from_source(room_id: str, source: dict[str, Any]) -> Incoming | Non
     if etype == "m.room.member":
         if content.get("membership") == "join":
             return Incoming("member_join", **base)
+        if content.get("membership") in ("leave", "ban"):
+            return Incoming("member_leave", **base)
         return None
     if etype != "m.room.message":
         return None

@@ -10,6 +10,7 @@ cancelled and their batch's token is not saved, so the next start replays them.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import deque
 from typing import Awaitable, Callable
 
@@ -21,7 +22,7 @@ from handlers import metrics
 
 log = structlog.get_logger("plume.matrix")
 
-MAX_RETRY_S = 30.0  # longest wait between two attempts of a handler while the database is down
+RETRY_BASE_S, MAX_RETRY_S = 1.0, 30.0  # a handler's attempts while the database is down
 
 Handle = Callable[[], Awaitable[None]]
 
@@ -36,6 +37,13 @@ async def sleep_unless(event: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(event.wait(), seconds)
     except asyncio.TimeoutError:
         pass
+
+
+def retry_delay(failures: int, base_s: float, cap_s: float) -> float:
+    """Seconds to wait after the ``failures``-th failure in a row (1, 2 …): ``base_s`` doubled at
+    each failure, capped at ``cap_s``, times a jitter in [0.5, 1] so that what failed together
+    does not come back together."""
+    return min(base_s * 2 ** min(failures - 1, 32), cap_s) * random.uniform(0.5, 1.0)
 
 
 class HandlerRuns:
@@ -67,7 +75,7 @@ class HandlerRuns:
         return task
 
     async def _until_database_answers(self, room_id: str, handle: Handle) -> bool:
-        delay = 1.0
+        failures = 0
         while True:
             try:
                 await handle()
@@ -78,12 +86,13 @@ class HandlerRuns:
                 if self._stopping.is_set():
                     log.warning("handler.abandoned", room_id=room_id, error=type(exc).__name__)
                     return False
-                log.warning("handler.database_unavailable", room_id=room_id, retry_in_s=delay)
+                failures += 1
+                delay = retry_delay(failures, RETRY_BASE_S, MAX_RETRY_S)
+                log.warning("handler.database_unavailable", room_id=room_id, retry_in_s=round(delay, 2))
             except Exception:
                 log.exception("handler.crashed", room_id=room_id)
                 return True
             await sleep_unless(self._stopping, delay)
-            delay = min(delay * 2, MAX_RETRY_S)
 
     def add_batch(self, token: str, tasks: list[asyncio.Task[bool]]) -> None:
         """The tasks spawned for the sync batch that ends at ``token``."""

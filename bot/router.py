@@ -43,9 +43,34 @@ class EventRouter:
         if await self._refuse_group_room(room_id, inviter):
             return
         await self.client.send_notice(room_id, *self.commands.welcome())
+        await self._tell_about_left_rooms(room_id, inviter)
+
+    async def _leave_if_no_agent(self, event: Incoming) -> None:
+        """Someone left a DM: when no allowed user remains (joined or invited, as the homeserver
+        says now: the agent may have come back since), leave it too, audited as ``room.left``
+        with the count of its questions still undecided. A replayed event audits nothing twice."""
+        others = [u for u in await self.client.members(event.room_id) if u != self.client.user_id]
+        if any(self.access.is_allowed(u) for u in others):
+            return
+        if await self.store.claim_event(event.event_id, event.room_id):
+            undecided = await self.store.room_left(event.room_id, actor=event.sender,
+                                                   reason="agent_left")
+            log.info("room.left", reason="agent_left", room_id=event.room_id, undecided=undecided)
+        await self.client.leave(event.room_id)
+
+    async def _tell_about_left_rooms(self, room_id: str, agent: str) -> None:
+        """In a new DM, tell the agent (once per room) about questions left undecided in DMs
+        the bot has left since: their drafts cannot be reached there any more."""
+        count = 0
+        for old, undecided in (await self.store.undecided_by_room(agent)).items():
+            if old != room_id and not self.client.has_room(old) and \
+                    await self.store.claim_event(f"left-room-told:{old}", room_id):
+                count += undecided
+        if count:
+            await self.client.send_notice(room_id, *messages.left_room_pending(count))
 
     async def _refuse_group_room(self, room_id: str, actor: str) -> bool:
-        if await self.client.member_count(room_id) <= 2:
+        if len(await self.client.members(room_id)) <= 2:
             return False
         log.info("access.denied", reason="group_room", room_id=room_id)
         await self.store.access_denied(actor, "group_room", room_id=room_id)
@@ -58,6 +83,10 @@ class EventRouter:
         if event.kind == "member_join":
             if role.kind == "direct":
                 await self._refuse_group_room(event.room_id, event.sender)
+            return
+        if event.kind == "member_leave":
+            if role.kind == "direct":
+                await self._leave_if_no_agent(event)
             return
         if not self.access.is_allowed(event.sender):
             if await self.store.claim_event(event.event_id, event.room_id):

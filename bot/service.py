@@ -103,17 +103,19 @@ class Bot:
     ops: OpsServer | None = None  # /metrics and /health, while running with metrics.port set
 
     async def run(self) -> None:
-        scheduler = catch_up = None
+        scheduler = None
+        tasks: list[asyncio.Task] = []
         try:
             if self.config.metrics.port is not None:
                 self.ops = OpsServer(self.config.metrics, self.db, lambda: self.client.last_sync)
                 await self.ops.start()
             scheduler = self._start_scheduler()
-            catch_up = asyncio.create_task(self._catch_up())
+            tasks = [asyncio.create_task(self._catch_up()),
+                     asyncio.create_task(self._redeliver_on_reconnect())]
             await self.client.run(self.router)
         finally:
-            if catch_up is not None:
-                catch_up.cancel()
+            for task in tasks:
+                task.cancel()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if self.ops is not None:
@@ -140,6 +142,18 @@ class Bot:
         scheduler.add_job(self._catch_up_when_ready, "interval", seconds=CATCH_UP_EVERY_S,
                           id="summaries:catch_up")
         return scheduler
+
+    async def _redeliver_on_reconnect(self) -> None:
+        """Drafts the homeserver could not take while it was away are posted again as soon as
+        it is back, not at the next REDELIVER_EVERY_S round. Their transaction ids make a race
+        with a send still under way harmless (one event)."""
+        while True:
+            await self.client.reconnected.wait()
+            self.client.reconnected.clear()
+            try:
+                await self.router.questions.redeliver(min_age_s=0)
+            except SQLAlchemyError as exc:  # the periodic round tries again
+                log.warning("drafts.redeliver_failed", error=type(exc).__name__)
 
     async def _catch_up(self) -> None:
         """Summaries missed while the bot was down, once the first sync knows the rooms."""

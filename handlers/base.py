@@ -25,11 +25,13 @@ class SendError(RuntimeError):
 class Messenger(Protocol):
     """Sends to a room, encrypting when the room is encrypted. Returns the new event id.
 
-    Raises ``SendError`` when the homeserver still refuses after bounded retries.
+    Raises ``SendError`` when the homeserver still refuses after bounded retries. ``txn_id``
+    names what is sent (e.g. a draft version): sending it again under the same name (a
+    re-delivery whose first answer was lost) yields the first event, not a second one.
     """
 
     async def send_notice(self, room_id: str, body: str, html: str | None = None, *,
-                          reply_to: str | None = None) -> str: ...
+                          reply_to: str | None = None, txn_id: str | None = None) -> str: ...
 
     async def send_file(self, room_id: str, data: bytes, *, filename: str, mimetype: str,
                         image: bool = False, body: str | None = None) -> str: ...

@@ -27,7 +27,8 @@ class Incoming:
     ``kind``: ``text`` (m.text / m.emote), ``edit`` (m.replace of an earlier message: ``body`` is
     the new text, ``target`` the original event), ``reaction`` (m.annotation: ``key`` on
     ``target``, normalised), ``file`` (file, image, audio, video), ``undecryptable`` (no room key
-    arrived in time), ``member_join`` (someone joined the room). ``ts_ms``: origin_server_ts.
+    arrived in time), ``member_join`` (someone joined the room), ``member_leave`` (a member
+    left, was kicked or banned). ``ts_ms``: origin_server_ts.
     """
 
     kind: str

@@ -198,9 +198,10 @@ class QuestionHandler:
         body, html = messages.draft(draft.version, shown, question.entity_counts,
                                     question.redacted_text, notice_line, mapping is not None,
                                     signature=signature, validated=validated)
-        try:
-            event_id = await self.messenger.send_notice(question.room_id, body, html,
-                                                        reply_to=question.event_id)
+        try:  # named by its draft version: a re-delivery after a lost answer is not posted twice
+            event_id = await self.messenger.send_notice(
+                question.room_id, body, html, reply_to=question.event_id,
+                txn_id=f"draft:{question.id}:v{draft.version}")
         except SendError as exc:
             metrics.DRAFTS.labels("undelivered").inc()
             log.warning("draft.undelivered", question_id=question.id, version=draft.version,

@@ -13,7 +13,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from common.clock import utc_now
 from storage import library, reporting
@@ -283,6 +283,26 @@ class Store(RevisionStore):
             self.audit.append("decision.reason", actor=actor, question_id=row.question_id,
                               payload={"reason": reason}, session=s)
         return True
+
+    # -- rooms -------------------------------------------------------------------------------
+
+    def room_left(self, room_id: str, *, actor: str, reason: str) -> int:
+        """Audit that the bot left ``room_id`` (``room.left``; ``actor`` made it leave) with the
+        number of its questions still without a decision, and return that number."""
+        with self.db.session(immediate=True) as s:
+            undecided = len(s.exec(select(Question.id).where(
+                Question.room_id == room_id, col(Question.status).in_(OPEN_STATUSES))).all())
+            self.audit.append("room.left", actor=actor, session=s, payload={
+                "reason": reason, "room_id": room_id, "undecided": undecided})
+        return undecided
+
+    def undecided_by_room(self, agent: str) -> dict[str, int]:
+        """Room id → how many of ``agent``'s questions there are still without a decision."""
+        with self.db.session() as s:
+            rows = s.exec(select(Question.room_id, func.count(Question.id))
+                          .where(Question.agent == agent, col(Question.status).in_(OPEN_STATUSES))
+                          .group_by(Question.room_id)).all()
+        return dict(rows)
 
     # -- access ------------------------------------------------------------------------------
 

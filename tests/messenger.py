@@ -35,13 +35,13 @@ class RecordingMessenger:
     def _id(self, kind: str) -> str:
         return f"${kind}{next(self._ids)}"
 
-    async def send_notice(self, room_id, body, html=None, *, reply_to=None):
+    async def send_notice(self, room_id, body, html=None, *, reply_to=None, txn_id=None):
         if self.fail_notices:
             self.fail_notices -= 1
             raise SendError("homeserver refused")
         event_id = self._id("notice")
         self.sent.append({"type": "notice", "room_id": room_id, "body": body, "html": html,
-                          "reply_to": reply_to, "event_id": event_id})
+                          "reply_to": reply_to, "txn_id": txn_id, "event_id": event_id})
         return event_id
 
     async def send_file(self, room_id, data, *, filename, mimetype, image=False, body=None):

@@ -36,6 +36,16 @@ GROUP_ROOM_REFUSED = notice(
     "Plume ne travaille que dans un salon privé à deux : invitez-moi dans une conversation directe. "
     "Je quitte ce salon."
 )
+
+
+def left_room_pending(count: int) -> Message:
+    """Said in a new DM when the agent left an earlier one with questions still undecided."""
+    drafts = "1 question restée" if count == 1 else f"{count} questions restées"
+    return notice(f"Vous avez quitté une conversation précédente avec Plume où {drafts} sans "
+                  "décision : ses brouillons n'y sont plus accessibles. Collez à nouveau la question "
+                  "ici pour obtenir un nouveau brouillon.")
+
+
 EMPTY_PASTE = notice("Votre message est vide : collez le texte de la question de l'usager.")
 FILE_REFUSED = notice(
     "Je ne lis pas les fichiers ni les images, pour ne pas transmettre de pièces personnelles. "

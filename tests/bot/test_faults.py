@@ -6,6 +6,7 @@ All personal data is invented."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import signal
@@ -29,7 +30,7 @@ from tests.bot.test_bot_flow import notice, open_dm, paste
 
 pytestmark = pytest.mark.synapse
 
-# The test's outage; bench/faults.py plays the issue's 60 s.
+# The test's outage; bench/fault_outage.py plays the issue's 60 s.
 OUTAGE_S = float(os.environ.get("PLUME_TEST_OUTAGE_S", "12"))
 DB_OUTAGE_S = 8.0
 
@@ -67,25 +68,38 @@ async def drafts_for(agent, room_id, event_ids, timeout):
             for e in event_ids}
 
 
-async def test_homeserver_outage_every_question_answered_once(synapse, plume_factory, agent_factory):
+async def test_homeserver_outage_every_question_answered_once(synapse, plume_factory, agent_factory,
+                                                              fake_llm):
+    """The homeserver stops while a draft is being written (its send fails) and while the agent
+    pastes more: once it is back, that draft is re-delivered at the reconnection (not at the
+    periodic round, which waits for drafts a minute old) and every question has one draft."""
     plume = await plume_factory()
     agent = await agent_factory("agent")
+    # Retry like Element (nio's default wait grows to 60 s, bench/README.md).
+    agent.client.config = dataclasses.replace(agent.client.config, max_timeout_retry_wait_time=2)
     room_id = await open_dm(agent, plume)
     before, _ = await paste(agent, room_id, question(0))
+    fake_llm.delay_next(5.0)
+    in_flight = await agent.send_text(room_id, question(5))
+    await fake_llm.wait_for_requests(2)
 
     await synapse.stop()
     # The agent pastes during the outage; its client sends once the server is back.
     sends = [asyncio.create_task(agent.send_text(room_id, question(n))) for n in (1, 2, 3)]
     await asyncio.sleep(OUTAGE_S)
     await synapse.start()
+    # Written ~5 s into the outage, the periodic round (drafts a minute old) would post it some
+    # 50 s after the return; the reconnection does within seconds.
+    await drafts_for(agent, room_id, [in_flight], timeout=20)
     during = await asyncio.wait_for(asyncio.gather(*sends), 120)
     after = await agent.send_text(room_id, question(4))
 
     replies = await drafts_for(agent, room_id, [*during, after], timeout=180)
+    replies[in_flight] = [r for r in agent.records(room_id) if notice(r) and r.reply_to == in_flight]
     assert all(len(rs) == 1 for rs in replies.values()), {e: [r.body[:40] for r in rs]
                                                           for e, rs in replies.items()}
     stored = counts_per_question(plume)
-    assert all(stored[e] == (1, 1) for e in [before, *during, after]), stored
+    assert all(stored[e] == (1, 1) for e in [before, in_flight, *during, after]), stored
     assert plume.bot.store.undelivered_drafts(utc_now()) == []
 
 
@@ -222,30 +236,42 @@ async def test_started_after_summary_time_posts_the_day_once(new_user, plume_fac
 
 async def test_llm_down_every_agent_told_at_once_and_retry_works_after(plume_factory, agent_factory,
                                                                        fake_llm):
-    """While the LLM answers only 529, each agent's question gets the French failure notice
-    with 🔄; once it is back, 🔄 drafts each question once."""
-    plume = await plume_factory()
+    """While the LLM answers only 503 (down behind its proxy), two failed drafts open the circuit
+    breaker (529 "overloaded" would not: the service is up); the next agents
+    are told in French at once and the LLM receives no request while it is open. Once it is back
+    and the cool-down is over, 🔄 drafts each question once, one LLM request each."""
+    cooldown_s = 20.0  # well beyond the two notices below, so no half-open trial goes out
+    plume = await plume_factory(llm={"breaker_failures": 2, "breaker_cooldown_s": cooldown_s})
     agents = [await agent_factory("agent") for _ in range(3)]
     rooms = [await open_dm(agent, plume) for agent in agents]
-    fake_llm.fail_next(529, times=1000)  # down until reset
-    pasted = [await agent.send_text(room, question(n))
-              for n, (agent, room) in enumerate(zip(agents, rooms))]
-    failures = []
-    for agent, room, event_id in zip(agents, rooms, pasted):
-        failed = await agent.wait_for(room, lambda r, e=event_id: notice(r) and r.reply_to == e)
-        assert "surchargé" in failed.body and "🔄" in failed.body
-        await agent.wait_for(room, lambda r, f=failed.event_id: r.related_event_id == f
+    fake_llm.fail_next(503, times=1000)  # down until reset
+
+    async def paste_and_fail(agent, room, n, reason):
+        event_id = await agent.send_text(room, question(n))
+        failed = await agent.wait_for(room, lambda r: notice(r) and r.reply_to == event_id)
+        assert reason in failed.body and "🔄" in failed.body, failed.body
+        await agent.wait_for(room, lambda r: r.related_event_id == failed.event_id
                              and r.reaction_key == messages.REGENERATE)
-        failures.append(failed)
+        return agent, room, event_id, failed
+
+    loop = asyncio.get_running_loop()
+    tried = [await paste_and_fail(agents[0], rooms[0], n, "rencontré une erreur") for n in (0, 1)]
+    opened_at, requests_when_open = loop.time(), len(fake_llm.requests)
+    assert requests_when_open >= 2
+    told = [await paste_and_fail(agent, room, n, "indisponible")
+            for n, (agent, room) in enumerate(zip(agents[1:], rooms[1:]), start=2)]
+    assert len(fake_llm.requests) == requests_when_open  # nothing reached the LLM while open
 
     fake_llm.reset()  # back
-    for agent, room, event_id, failed in zip(agents, rooms, pasted, failures):
+    await asyncio.sleep(max(0.0, opened_at + cooldown_s - loop.time()) + 0.5)
+    for agent, room, event_id, failed in tried + told:  # one at a time: the first is the trial
         await agent.react(room, failed.event_id, messages.REGENERATE)
         draft = await agent.wait_for(room, lambda r, e=event_id: notice(r) and r.reply_to == e
                                      and r.body.startswith("Brouillon"), timeout=90)
         assert draft.body.startswith("Brouillon v1")
+    assert len(fake_llm.requests) == len(tried + told)
     stored = counts_per_question(plume)
-    assert all(stored[e] == (1, 1) for e in pasted), stored
+    assert all(stored[e] == (1, 1) for _a, _r, e, _f in tried + told), stored
 
 
 async def test_new_agent_device_after_restart_gets_drafts(new_user, plume_factory, agent_factory):
