@@ -108,6 +108,7 @@ class KnowledgeBase:
         self._by_title: dict[str, list[int]] = {}
         self._semantic: SemanticIndex | None = None
         self._speller: Speller | None = None
+        self._stats = None  # the engine's own, from its load()
 
     # ---------------------------------------------------------------- import
     def replace(self, fiches: Iterable[Fiche], progress: Callable[[int], None] | None = None) -> ImportCounts:
@@ -205,7 +206,8 @@ class KnowledgeBase:
             query = Query(self.clean(query_text), self._speller)
             if not query:
                 return []
-            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT)
+            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT,
+                                              self._stats)
         scores = dict(lexical)
         for stem_ in query.stems:  # every fiche whose title has a rare word of the question competes
             titled = self._by_title.get(stem_, ())
@@ -259,6 +261,7 @@ class KnowledgeBase:
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
         self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []))
+        self._stats = self._sql.load(conn)
         self._generation = generation
         return True
 
