@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import snowballstemmer
 import yaml
@@ -93,8 +93,30 @@ class Speller:
         return found[0] if found else None
 
 
+class Variants:
+    """Derivational tolerance: the corpus stems of the same word family as a query stem, which
+    Snowball leaves apart ("inscrire" → "inscrir", "inscription" → "inscript"; "marier" → "mari",
+    "mariage" → "mariag"): those that start with the stem, or share all its letters but the last
+    (at least 5), the ``most`` most frequent. ``counts``: corpus stem → number of fiches."""
+
+    def __init__(self, counts: Mapping[str, int], most: int = 2) -> None:
+        self._counts, self._most = counts, most
+        self._by_head: dict[str, list[str]] = {}
+        for stem_ in counts:
+            self._by_head.setdefault(stem_[:4], []).append(stem_)
+
+    def __call__(self, stem_: str) -> list[str]:
+        if len(stem_) < 4:
+            return []
+        head = stem_ if len(stem_) < 6 else stem_[:-1]
+        found = [s for s in self._by_head.get(stem_[:4], ()) if s != stem_ and s.startswith(head)
+                 and len(s) <= len(stem_) + 4]
+        return sorted(found, key=lambda s: -self._counts[s])[:self._most]
+
+
 class Query:
-    def __init__(self, text: str, correct: Callable[[str], str | None] | None = None) -> None:
+    def __init__(self, text: str, correct: Callable[[str], str | None] | None = None,
+                 variants: Callable[[str], list[str]] | None = None) -> None:
         folded = words(text)
         if correct is not None:
             folded = [correct(w) or w for w in folded]
@@ -112,7 +134,12 @@ class Query:
                 i += 1
         self.expanded = self.words + [w for w in extra if w not in STOP_WORDS]
         self.stems = list(dict.fromkeys(stem(w) for w in self.words))
-        self.extra_stems = [s for s in dict.fromkeys(stem(w) for w in self.expanded) if s not in self.stems]
+        extra_stems = [stem(w) for w in self.expanded]
+        if variants is not None:
+            extra_stems += [v for s in self.stems for v in variants(s)]
+        self.extra_stems = [s for s in dict.fromkeys(extra_stems) if s not in self.stems]
+        sequence = [stem(w) for w in self.words]
+        self.bigrams = list(dict.fromkeys(zip(sequence, sequence[1:])))
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.extra_stems)

@@ -34,7 +34,7 @@ from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from knowledge import sql_pg, sql_sqlite
-from knowledge.analysis import Query, Speller, stems, words
+from knowledge.analysis import Query, Speller, Variants, stems, words
 from knowledge.fiches import Fiche
 from knowledge.semantic import SemanticIndex
 
@@ -47,7 +47,9 @@ EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
 COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
 TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
-_CANDIDATES = 50
+PHRASE_WEIGHT = 0.5     # × share of the query's IDF mass in word pairs found side by side in the title
+INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
+_CANDIDATES = 150
 CONFIDENT_TITLE_MATCH = 0.4  # bench: 9 of 61 real questions have no hit above, 1 of 9 off-topic ones has
 TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
@@ -108,6 +110,8 @@ class KnowledgeBase:
         self._by_title: dict[str, list[int]] = {}
         self._semantic: SemanticIndex | None = None
         self._speller: Speller | None = None
+        self._variants: Variants | None = None
+        self._title_bigrams: dict[int, frozenset[tuple[str, str]]] = {}
         self._stats = None  # the engine's own, from its load()
 
     # ---------------------------------------------------------------- import
@@ -203,7 +207,7 @@ class KnowledgeBase:
         with self.engine.connect() as conn:
             if k <= 0 or not self._load(conn):
                 return []
-            query = Query(self.clean(query_text), self._speller)
+            query = Query(self.clean(query_text), self._speller, self._variants)
             if not query:
                 return []
             lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT,
@@ -229,7 +233,9 @@ class KnowledgeBase:
             covers[n] = min(cover / total, 1.0)
             title_mass = sum(self._idf.get(s, self._max_idf) for s in title) or 1.0
             matched[n] = sum(self._idf.get(s, self._max_idf) for s in title if s in weights) / title_mass
-            scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
+            phrase = sum(weights[a] + weights[b] for a, b in query.bigrams if (a, b) in self._title_bigrams[n])
+            scores[n] += (self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
+                          + PHRASE_WEIGHT * min(phrase / total, 1.0))
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
 
@@ -241,12 +247,13 @@ class KnowledgeBase:
         if generation == self._generation:
             return True
         meta, prior = {}, {}
-        rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, inlinks"
+        rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, type, inlinks"
                                  " FROM kb_fiches")).all()
         most = math.log1p(max((row.inlinks for row in rows), default=0)) or 1.0
         for row in rows:
             meta[row.n] = SourceHit(row.id, row.title, row.url, row.date, 0.0, row.description, row.audience)
-            prior[row.n] = LINK_WEIGHT * math.log1p(row.inlinks) / most
+            prior[row.n] = (LINK_WEIGHT * math.log1p(row.inlinks) / most
+                            + INFORMATION_WEIGHT * row.type.startswith("Fiche d'information"))
         self._meta, self._prior = meta, prior
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
         self._by_title: dict[str, list[int]] = {}
@@ -254,6 +261,9 @@ class KnowledgeBase:
             for stem_ in title:
                 self._by_title.setdefault(stem_, []).append(n)
         df = Counter(s for title, description in self._short.values() for s in title | description)
+        self._variants = Variants(df)
+        self._title_bigrams = {row.n: frozenset(zip(seq, seq[1:])) for row in rows
+                               for seq in [stems(row.title)]}
         self._idf = {s: math.log(len(rows) / c) for s, c in df.items()}
         self._max_idf = math.log(len(rows) or 1) or 1.0
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
