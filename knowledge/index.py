@@ -15,7 +15,8 @@
         best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
         SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
         within one query only. ``SourceHit.confident``: the query holds at least
-        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title (independent of the corpus size).
+        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:
+        half) at least CONFIDENT_COVER of the query's (independent of the corpus size).
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
@@ -50,7 +51,8 @@ LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches 
 PHRASE_WEIGHT = 0.5     # × share of the query's IDF mass in word pairs found side by side in the title
 INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
 _CANDIDATES = 150
-CONFIDENT_TITLE_MATCH = 0.4  # bench: 9 of 61 real questions have no hit above, 1 of 9 off-topic ones has
+CONFIDENT_TITLE_MATCH = 0.35  # bench (91 real, 18 off-topic questions): 86 real and 1 off-topic
+CONFIDENT_COVER = 0.32        # questions have a confident fiche in their top 3
 TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
 
@@ -68,7 +70,7 @@ class SourceHit:
 
     @property
     def confident(self) -> bool:
-        return self.title_match >= CONFIDENT_TITLE_MATCH
+        return self.title_match >= CONFIDENT_TITLE_MATCH and self.cover >= CONFIDENT_COVER
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
