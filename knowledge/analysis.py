@@ -138,8 +138,6 @@ class Query:
         if variants is not None:
             extra_stems += [v for s in self.stems for v in variants(s)]
         self.extra_stems = [s for s in dict.fromkeys(extra_stems) if s not in self.stems]
-        sequence = [stem(w) for w in self.words]
-        self.bigrams = list(dict.fromkeys(zip(sequence, sequence[1:])))
 
     def __bool__(self) -> bool:
         return bool(self.stems or self.extra_stems)

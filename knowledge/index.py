@@ -48,7 +48,6 @@ EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
 COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
 TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
-PHRASE_WEIGHT = 0.5     # × share of the query's IDF mass in word pairs found side by side in the title
 INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
 _CANDIDATES = 150
 CONFIDENT_TITLE_MATCH = 0.35  # bench (91 real, 18 off-topic questions): 86 real and 1 off-topic
@@ -113,7 +112,7 @@ class KnowledgeBase:
         self._semantic: SemanticIndex | None = None
         self._speller: Speller | None = None
         self._variants: Variants | None = None
-        self._title_bigrams: dict[int, frozenset[tuple[str, str]]] = {}
+        self._title_mass: dict[int, float] = {}
         self._stats = None  # the engine's own, from its load()
 
     # ---------------------------------------------------------------- import
@@ -230,14 +229,12 @@ class KnowledgeBase:
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
         for n in scores:
             title, description = self._short[n]
-            cover = (sum(w for s, w in weights.items() if s in title)
-                     + 0.5 * sum(w for s, w in weights.items() if s in description and s not in title))
+            shared = title.intersection(weights)
+            cover = (sum(weights[s] for s in shared)
+                     + 0.5 * sum(weights[s] for s in description.intersection(weights) if s not in title))
             covers[n] = min(cover / total, 1.0)
-            title_mass = sum(self._idf.get(s, self._max_idf) for s in title) or 1.0
-            matched[n] = sum(self._idf.get(s, self._max_idf) for s in title if s in weights) / title_mass
-            phrase = sum(weights[a] + weights[b] for a, b in query.bigrams if (a, b) in self._title_bigrams[n])
-            scores[n] += (self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
-                          + PHRASE_WEIGHT * min(phrase / total, 1.0))
+            matched[n] = sum(self._idf[s] for s in shared) / self._title_mass[n]
+            scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
         return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
 
@@ -264,10 +261,9 @@ class KnowledgeBase:
                 self._by_title.setdefault(stem_, []).append(n)
         df = Counter(s for title, description in self._short.values() for s in title | description)
         self._variants = Variants(df)
-        self._title_bigrams = {row.n: frozenset(zip(seq, seq[1:])) for row in rows
-                               for seq in [stems(row.title)]}
         self._idf = {s: math.log(len(rows) / c) for s, c in df.items()}
         self._max_idf = math.log(len(rows) or 1) or 1.0
+        self._title_mass = {n: sum(self._idf[s] for s in title) or 1.0 for n, (title, _) in self._short.items()}
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
         lists = {k: json.loads(v) for k, v in conn.execute(
