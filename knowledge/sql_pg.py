@@ -24,6 +24,7 @@ TABLES = ("kb_meta", "kb_fiches", "kb_passages", "kb_links")
 INDEXES = ("kb_fiches_tsv", "kb_passages_tsv", "kb_passages_fiche")
 _SAFE = re.compile(r"^[a-z0-9]+$")
 _RERANKED = 20  # candidates whose body vector (TOASTed, the costly read) is ranked too
+_POOL = 300  # candidates, by plain ts_rank of the finding stems, that get the IDF-weighted rank
 FINDING_DF = 0.1  # a stem in more than this share of the fiches finds no candidates (it still ranks)
 
 
@@ -99,16 +100,18 @@ def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], li
     top = max(weights)  # PostgreSQL wants weights in [0, 1]
     params: dict = {"w": "{" + ",".join(str(float(x) / top) for x in reversed(weights)) + "}",  # {D,C,B,A}
                     "q": _tsquery(finding), "ew": extra_weight,
-                    "rerank": _RERANKED, "limit": limit}
+                    "rerank": _RERANKED, "limit": limit, "pool": _POOL}
     if not params["q"]:
         return []
     own = _weighted("tsv", query.stems, idf, params, "a")
-    extra = _weighted("tsv", query.extra_stems, idf, params, "b")
     own_body = _weighted("body", query.stems, idf, params, "a")
-    extra_body = _weighted("body", query.extra_stems, idf, params, "b")
+    params["x"] = _tsquery(query.extra_stems)  # the expansions: one ts_rank, no IDF (they weigh little)
+    extra = "ts_rank(CAST(:w AS real[]), tsv, CAST(:x AS tsquery))" if params["x"] else "0"
+    extra_body = extra.replace("tsv", "body")
     rows = conn.execute(text(
-        "WITH short AS (SELECT n, " + own + " AS r1, " + extra + " AS r2 FROM kb_fiches"
-        " WHERE tsv @@ CAST(:q AS tsquery)),"
+        "WITH found AS (SELECT n, tsv FROM kb_fiches WHERE tsv @@ CAST(:q AS tsquery)"
+        " ORDER BY ts_rank(CAST(:w AS real[]), tsv, CAST(:q AS tsquery)) DESC LIMIT :pool),"
+        " short AS (SELECT n, " + own + " AS r1, " + extra + " AS r2 FROM found),"
         " best AS (SELECT n, r1, r2, row_number() OVER (ORDER BY r1 + :ew * r2 DESC) AS place FROM short"
         " ORDER BY place LIMIT :limit),"
         " full_ AS (SELECT b.n, b.r1 + CASE WHEN place <= :rerank THEN " + own_body + " ELSE 0 END AS r1,"
