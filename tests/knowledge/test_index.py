@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.cli import app
-from knowledge.analysis import Query
+from knowledge.analysis import Query, Variants
 from knowledge.index import KnowledgeBase
 from knowledge.reader import ReadStats, SourceError, read_fiches
 
@@ -107,6 +107,9 @@ def test_query_analysis():
     assert query.words == ["touche", "chomage", "france", "travail", "repond"]
     assert "pole" in query.expanded and "pol" in query.extra_stems  # 2020 fiches say "Pôle emploi"
     assert not Query("Bonjour, merci !")
+    family = Variants({"inscript": 40, "inscrit": 10, "inscrir": 3, "inscrut": 5})
+    assert Query("je voudrais m'inscrire", variants=family).extra_stems == ["inscript", "inscrit"]
+    assert Query("mariage", variants=Variants({"mariag": 9, "mari": 4})).extra_stems == []  # "mari" (husband) is not of the family
 
 
 @pytest.fixture
@@ -129,6 +132,19 @@ def test_search_finds_the_fiche(kb, question, expected):
     assert hits == sorted(hits, key=lambda h: -h.score)
     best = next(h for h in hits if h.id == expected)
     assert best.url.endswith(f"/vosdroits/{expected}") and best.date
+
+
+def test_word_families(kb):
+    """"inscris" finds "inscription": without the variants, "Pôle emploi" fiches outrank it."""
+    assert kb.search("je me suis fait licencier, comment je m'inscris à France Travail ?", 1)[0].id == "F35433"
+
+
+def test_confident_fiches(kb):
+    assert kb.search("combien de jours de congés payés par an", 1)[0].confident
+    assert kb.search("je veux me pacser avec mon copain", 1)[0].confident
+    for off_topic in ("quel temps va-t-il faire demain à Lyon ?", "vous avez une recette de crêpes ?",
+                      "mon ordinateur ne s'allume plus"):
+        assert not any(h.confident for h in kb.search(off_topic, 3)), off_topic
 
 
 def test_search_edge_cases(kb):
