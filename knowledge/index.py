@@ -16,7 +16,8 @@
         SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
         within one query only. ``SourceHit.confident``: the query holds at least
         CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:
-        half) at least CONFIDENT_COVER of the query's (independent of the corpus size).
+        half) at least CONFIDENT_COVER of the query's, or CONFIDENT_WORDS of the title's words
+        (independent of the corpus size).
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
@@ -50,8 +51,9 @@ TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the questi
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
 INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
 _CANDIDATES = 150
-CONFIDENT_TITLE_MATCH = 0.35  # bench (91 real, 18 off-topic questions): 86 real and 1 off-topic
+CONFIDENT_TITLE_MATCH = 0.35  # bench (91 real, 18 off-topic questions): 87 real and 1 off-topic
 CONFIDENT_COVER = 0.32        # questions have a confident fiche in their top 3
+CONFIDENT_WORDS = 3           # title words in the question that make up for a low cover (long stories)
 TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
 
@@ -66,10 +68,12 @@ class SourceHit:
     audience: str = "particuliers"
     cover: float = 0.0  # share of the query's IDF mass found in the title (description: half)
     title_match: float = 0.0  # share of the title's IDF mass found in the query
+    title_words: int = 0  # distinct stems of the title found in the query (expansions included)
 
     @property
     def confident(self) -> bool:
-        return self.title_match >= CONFIDENT_TITLE_MATCH and self.cover >= CONFIDENT_COVER
+        return self.title_match >= CONFIDENT_TITLE_MATCH and (self.cover >= CONFIDENT_COVER
+                                                               or self.title_words >= CONFIDENT_WORDS)
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
@@ -226,17 +230,19 @@ class KnowledgeBase:
         total = sum(weights.values()) or 1.0
         covers: dict[int, float] = {}
         matched: dict[int, float] = {}
+        shared_words: dict[int, int] = {}
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
         for n in scores:
             title, description = self._short[n]
             shared = title.intersection(weights)
+            shared_words[n] = len(shared)
             cover = (sum(weights[s] for s in shared)
                      + 0.5 * sum(weights[s] for s in description.intersection(weights) if s not in title))
             covers[n] = min(cover / total, 1.0)
             matched[n] = sum(self._idf[s] for s in shared) / self._title_mass[n]
             scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
+        return [_with_score(self._meta[n], score, covers[n], matched[n], shared_words[n]) for n, score in ranked]
 
     def _load(self, conn: Connection) -> bool:
         """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
@@ -308,9 +314,9 @@ class KnowledgeBase:
             return conn.execute(text("SELECT 1 FROM kb_links WHERE url = :u"), {"u": url.strip()}).first() is not None
 
 
-def _with_score(hit: SourceHit, score: float, cover: float, title_match: float) -> SourceHit:
+def _with_score(hit: SourceHit, score: float, cover: float, title_match: float, title_words: int) -> SourceHit:
     return SourceHit(hit.id, hit.title, hit.url, hit.date, score, hit.description, hit.audience, cover,
-                     title_match)
+                     title_match, title_words)
 
 
 def _expanding(name: str):
