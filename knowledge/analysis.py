@@ -65,6 +65,7 @@ def _load_synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 SYNONYMS = _load_synonyms()
 _LONGEST = max((len(k) for k in SYNONYMS), default=1)
+_KEY_STEMS = frozenset(s for key in SYNONYMS for s in key)  # never "corrected": "alloc" is no typo
 
 
 def stems(text: str) -> list[str]:
@@ -79,14 +80,18 @@ class Speller:
     """Spelling tolerance: a word the corpus never uses is replaced by the closest corpus word
     (Levenshtein distance 1, or 2 from 8 letters; PyPI rapidfuzz), e.g. "dactivite" → "activite",
     "alocation" → "allocation". ``vocabulary``: the corpus words seen at least twice, most frequent
-    first (the corrections); ``rare``: those seen once (known, so never corrected, but no target)."""
+    first (the corrections); ``rare``: those seen once (known, so never corrected, but no target);
+    ``known(word)``: a wider lexicon whose words are not typos either (the word vectors' table:
+    "plante" must not become "plainte"), or None."""
 
-    def __init__(self, vocabulary: Sequence[str], rare: Sequence[str] = ()) -> None:
+    def __init__(self, vocabulary: Sequence[str], rare: Sequence[str] = (),
+                 known: Callable[[str], bool] | None = None) -> None:
         self._known = frozenset(vocabulary) | frozenset(rare)
         self._choices = list(vocabulary)
+        self._lexicon = known or (lambda word: False)
 
     def __call__(self, word: str) -> str | None:
-        if word in self._known or len(word) < 5 or word.isdigit():
+        if word in self._known or len(word) < 5 or word.isdigit() or self._lexicon(word):
             return None
         cutoff = 2 if len(word) >= 8 else 1
         found = process.extractOne(word, self._choices, scorer=Levenshtein.distance, score_cutoff=cutoff)
@@ -119,7 +124,7 @@ class Query:
                  variants: Callable[[str], list[str]] | None = None) -> None:
         folded = words(text)
         if correct is not None:
-            folded = [correct(w) or w for w in folded]
+            folded = [w if stem(w) in _KEY_STEMS else correct(w) or w for w in folded]
         self.words = [w for w in folded if w not in STOP_WORDS and not w.isdigit()]
         all_stems = [stem(w) for w in folded]
         extra: list[str] = []

@@ -274,7 +274,8 @@ class KnowledgeBase:
                           if self.embed is not None else None)
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
-        self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []))
+        self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []),
+                                self._semantic.knows if self._semantic else None)
         self._stats = self._sql.load(conn)
         self._generation = generation
         return True

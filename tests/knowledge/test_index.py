@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.cli import app
-from knowledge.analysis import Query, Variants
+from knowledge.analysis import Query, Speller, Variants
 from knowledge.index import KnowledgeBase
 from knowledge.reader import ReadStats, SourceError, read_fiches
 
@@ -107,6 +107,9 @@ def test_query_analysis():
     assert query.words == ["touche", "chomage", "france", "travail", "repond"]
     assert "pole" in query.expanded and "pol" in query.extra_stems  # 2020 fiches say "Pôle emploi"
     assert not Query("Bonjour, merci !")
+    speller = Speller(["activite", "plainte", "allo"], known=lambda word: word == "plante")
+    assert speller("dactivite") == "activite" and speller("plante") is None  # a word, not a typo
+    assert speller("alloc") == "allo" and Query("alloc logement", speller).words == ["alloc", "logement"]
     family = Variants({"inscript": 40, "inscrit": 10, "inscrir": 3, "inscrut": 5})
     assert Query("je voudrais m'inscrire", variants=family).extra_stems == ["inscript", "inscrit"]
     assert Query("mariage", variants=Variants({"mariag": 9, "mari": 4})).extra_stems == []  # "mari" (husband) is not of the family
