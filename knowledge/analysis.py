@@ -3,13 +3,16 @@
     words(text) -> list[str]     folded (lower case, no diacritics) alphanumeric words
     stems(text) -> list[str]     words without stop words, Snowball French stems (PyPI snowballstemmer)
     index_text(text) -> str      stems joined by spaces: what the SQLite FTS5 columns hold
-    Query(text, correct=None)    a citizen's question prepared for retrieval (``correct(word)``
-                                 gives the corpus word for a misspelt one, or None: Speller):
-        .words     its content words (folded; stop words and bare numbers, ages or amounts, out)
+    Query(text, correct=None, variants=None)   a citizen's question prepared for retrieval
+                                 (``correct(word)``: the corpus word for a misspelt one, or None:
+                                 Speller; ``variants(stem)``: corpus stems of its word family: Variants)
+        .words     its content words (folded; names changed since 2020 replaced first, from
+                   data/renamed.yaml: "France Travail" → "Pôle emploi"; stop words and bare
+                   numbers, ages or amounts, out)
         .expanded  those words plus the expansions of data/synonyms.yaml (abbreviations, everyday
                    words → the fiches' wording: "chomage" → "allocation chomage", "pole emploi"…)
         .stems     the Snowball stems of ``words``, without repeats
-        .extra_stems  the stems the expansions add (searched apart, with a lower weight)
+        .extra_stems  the stems the expansions and word families add (searched apart, lower weight)
 
 The caller removes placeholders (``[NOM_1]``…) before building a Query: knowledge does not know
 the redaction grammar.
@@ -66,6 +69,8 @@ def _load_synonyms() -> dict[tuple[str, ...], tuple[str, ...]]:
 SYNONYMS = _load_synonyms()
 _LONGEST = max((len(k) for k in SYNONYMS), default=1)
 _KEY_STEMS = frozenset(s for key in SYNONYMS for s in key)  # never "corrected": "alloc" is no typo
+RENAMED = {tuple(words(str(old))): words(str(new))
+           for old, new in (yaml.safe_load(_data("renamed.yaml")) or {}).items()}
 
 
 def stems(text: str) -> list[str]:
@@ -119,10 +124,21 @@ class Variants:
         return sorted(found, key=lambda s: -self._counts[s])[:self._most]
 
 
+def _renamed(folded: list[str]) -> list[str]:
+    """The words with the names of data/renamed.yaml replaced ("france travail" → "pole emploi")."""
+    out: list[str] = []
+    i = 0
+    while i < len(folded):
+        old = next((old for old in RENAMED if tuple(folded[i:i + len(old)]) == old), None)
+        out.extend(RENAMED[old] if old else [folded[i]])
+        i += len(old) if old else 1
+    return out
+
+
 class Query:
     def __init__(self, text: str, correct: Callable[[str], str | None] | None = None,
                  variants: Callable[[str], list[str]] | None = None) -> None:
-        folded = words(text)
+        folded = _renamed(words(text))
         if correct is not None:
             folded = [w if stem(w) in _KEY_STEMS else correct(w) or w for w in folded]
         self.words = [w for w in folded if w not in STOP_WORDS and not w.isdigit()]

@@ -104,8 +104,8 @@ def test_a_bad_fiche_is_skipped(tmp_path):
 
 def test_query_analysis():
     query = Query("g pas touché mon chômage, France Travail ne répond pas")
-    assert query.words == ["touche", "chomage", "france", "travail", "repond"]
-    assert "pole" in query.expanded and "pol" in query.extra_stems  # 2020 fiches say "Pôle emploi"
+    assert query.words == ["touche", "chomage", "pole", "emploi", "repond"]  # 2020 fiches say "Pôle emploi"
+    assert "demandeur" in query.expanded and "demandeur" in query.extra_stems  # synonyms of the new words
     assert not Query("Bonjour, merci !")
     speller = Speller(["activite", "plainte", "allo"], known=lambda word: word == "plante")
     assert speller("dactivite") == "activite" and speller("plante") is None  # a word, not a typo
