@@ -21,6 +21,8 @@
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
+    An index imported in another format than the engine's (``sql_*.FORMAT``, stored in kb_meta)
+    searches as empty until ``plume sources import`` runs again.
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ class KnowledgeBase:
                              [{"id": i, "c": c} for i, c in cited.items()])
             conn.execute(text(f"INSERT INTO kb_meta{_NEW} (key, value) VALUES (:k, :v)"),
                          [{"k": "generation", "v": generation}, {"k": "counts", "v": json.dumps(counts)},
+                          {"k": "format", "v": self._sql.FORMAT},
                           {"k": "vocabulary", "v": json.dumps([w for w, c in vocabulary.most_common() if c >= 2])},
                           {"k": "rare", "v": json.dumps([w for w, c in vocabulary.items() if c == 1])}])
             self._sql.finish(conn, _NEW)
@@ -248,7 +251,11 @@ class KnowledgeBase:
         """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
         if self._generation is None and not inspect(conn).has_table("kb_meta"):
             return False  # once imported, kb_meta always exists (the swap renames it in place)
-        generation = conn.execute(text("SELECT value FROM kb_meta WHERE key = 'generation'")).scalar()
+        stamps = dict(conn.execute(text(
+            "SELECT key, value FROM kb_meta WHERE key IN ('generation', 'format')")).all())
+        if stamps.get("format", "1") != self._sql.FORMAT:
+            return False  # imported by an older Plume in another index format: searched as empty until re-imported
+        generation = stamps.get("generation")
         if generation == self._generation:
             return True
         meta, prior = {}, {}

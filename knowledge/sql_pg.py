@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from knowledge.analysis import Query, index_text
 
+FORMAT = "2"  # 1: tsvectors of the 'french' configuration over whole fiches (until 2026-12-04)
 TABLES = ("kb_meta", "kb_fiches", "kb_passages", "kb_links")
 INDEXES = ("kb_fiches_tsv", "kb_passages_tsv", "kb_passages_fiche")
 _SAFE = re.compile(r"^[a-z0-9]+$")

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from knowledge.analysis import Query, index_text
 
 _TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+FORMAT = "1"  # kb_meta's "format" stamp; an index of another format is searched as empty
 TABLES = ("kb_meta", "kb_fiches", "kb_passages", "kb_links", "kb_fiches_fts", "kb_passages_fts")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -148,6 +149,15 @@ def test_confident_fiches(kb):
     for off_topic in ("quel temps va-t-il faire demain à Lyon ?", "vous avez une recette de crêpes ?",
                       "mon ordinateur ne s'allume plus"):
         assert not any(h.confident for h in kb.search(off_topic, 3)), off_topic
+
+
+def test_an_index_of_another_format_is_searched_as_empty(kb, db):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE kb_meta SET value = 'old' WHERE key = 'format'"))
+    stale = KnowledgeBase(db.engine, toy_embed)
+    assert stale.search("congés payés", 3) == [] and stale.passages("congés", ["F2258"]) == []
+    stale.replace(read_fiches(NPM))  # plume sources import again
+    assert stale.search("congés payés", 1)[0].id == "F2258"
 
 
 def test_search_edge_cases(kb):
