@@ -13,8 +13,9 @@
         import leaves the old version in place. ``progress(n)`` is called per fiche written.
     .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
         best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
-        SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
-        within one query only. ``SourceHit.confident``: the query holds at least
+        SEMANTIC_WEIGHT, the title cover and title match, a prior for fiches that many others cite
+        (LINK_WEIGHT) and for information fiches (INFORMATION_WEIGHT); comparable within one
+        query only. ``SourceHit.confident``: the query holds at least
         CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:
         half) at least CONFIDENT_COVER of the query's, or CONFIDENT_WORDS of the title's words
         (independent of the corpus size).

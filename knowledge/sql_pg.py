@@ -3,10 +3,14 @@
 Both engines index the same tokens: the Snowball stems of knowledge.analysis, put into tsvectors
 with the ``simple`` configuration (which only splits them), so stemming, stop words and the
 feminine-participle fix are the same as on SQLite. A fiche has two vectors: ``tsv`` (labels A
-title, B description, C headings, theme and keywords: ~30 lexemes, stored inline) that finds and
-ranks the candidates, and ``body`` (its whole text, label D, TOASTed) read for the best of them
-only (2× slower ranked on every candidate, no better recall@3 on the bench). Ranking: the sum over the query's stems of IDF × ``ts_rank`` with the caller's field weights
-(``ts_rank`` alone has no IDF: "demande" would weigh as much as "naturalisation").
+title, B description, C headings, theme and keywords: ~35 lexemes, 1.7 MB for the corpus, stored
+inline) that finds and ranks the candidates, and ``body`` (its whole text, label D, 8.5 MB,
+TOASTed) ranked for the best _RERANKED only (on every candidate: twice the latency, no better
+recall@3 on the bench). Only the query's rarer stems (FINDING_DF) find candidates through the GIN
+index; the _POOL best by plain ``ts_rank`` are ranked by the sum over the query's stems of IDF ×
+``ts_rank`` with the caller's field weights (``ts_rank`` alone has no IDF: "demande" would weigh
+as much as "naturalisation"); the expansions add one plain ``ts_rank``. The IDF comes from
+``ts_stat`` over ``tsv``, read once per import generation (``load``).
 """
 
 from __future__ import annotations
