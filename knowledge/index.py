@@ -54,8 +54,8 @@ TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the questi
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
 INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
 _CANDIDATES = 150
-CONFIDENT_TITLE_MATCH = 0.35  # bench (91 real, 18 off-topic questions): 87 real and 1 off-topic
-CONFIDENT_COVER = 0.32        # questions have a confident fiche in their top 3
+CONFIDENT_TITLE_MATCH = 0.35  # bench: 87 of 91 real and 1 of 18 off-topic questions have a confident
+CONFIDENT_COVER = 0.32        # fiche in their top 3, but only 29 of 50 blind ones (bench/SOURCES.md)
 CONFIDENT_WORDS = 3           # title words in the question that make up for a low cover (long stories)
 TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
