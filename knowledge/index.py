@@ -13,12 +13,17 @@
         import leaves the old version in place. ``progress(n)`` is called per fiche written.
     .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
         best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
-        SEMANTIC_WEIGHT and a prior for fiches that many others cite (LINK_WEIGHT); comparable
-        within one query only. ``SourceHit.confident``: the query holds at least
-        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title (independent of the corpus size).
+        SEMANTIC_WEIGHT, the title cover and title match, a prior for fiches that many others cite
+        (LINK_WEIGHT) and for information fiches (INFORMATION_WEIGHT); comparable within one
+        query only. ``SourceHit.confident``: the query holds at least
+        CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:
+        half) at least CONFIDENT_COVER of the query's, or CONFIDENT_WORDS of the title's words
+        (independent of the corpus size).
     .passages(text, fiche_ids, limit=4) -> list[PassageHit]   the passages of those fiches that
         best match ``text`` (the fiche's introduction when none matches).
     .fiche(id) -> SourceHit | None,  .known_url(url) -> bool,  .count() -> int (0 before any import)
+    An index imported in another format than the engine's (``sql_*.FORMAT``, stored in kb_meta)
+    searches as empty until ``plume sources import`` runs again.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from knowledge import sql_pg, sql_sqlite
-from knowledge.analysis import Query, Speller, stems, words
+from knowledge.analysis import Query, Speller, Variants, stems, words
 from knowledge.fiches import Fiche
 from knowledge.semantic import SemanticIndex
 
@@ -47,8 +52,11 @@ EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
 COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
 TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
 LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
-_CANDIDATES = 50
-CONFIDENT_TITLE_MATCH = 0.4  # bench: 9 of 61 real questions have no hit above, 1 of 9 off-topic ones has
+INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
+_CANDIDATES = 150
+CONFIDENT_TITLE_MATCH = 0.35  # bench: 87 of 91 real and 1 of 18 off-topic questions have a confident
+CONFIDENT_COVER = 0.32        # fiche in their top 3, but only 29 of 50 blind ones (bench/SOURCES.md)
+CONFIDENT_WORDS = 3           # title words in the question that make up for a low cover (long stories)
 TITLED_MAX = 150        # a question word in more titles than this brings no candidates of its own
 
 
@@ -63,10 +71,12 @@ class SourceHit:
     audience: str = "particuliers"
     cover: float = 0.0  # share of the query's IDF mass found in the title (description: half)
     title_match: float = 0.0  # share of the title's IDF mass found in the query
+    title_words: int = 0  # distinct stems of the title found in the query (expansions included)
 
     @property
     def confident(self) -> bool:
-        return self.title_match >= CONFIDENT_TITLE_MATCH
+        return self.title_match >= CONFIDENT_TITLE_MATCH and (self.cover >= CONFIDENT_COVER
+                                                               or self.title_words >= CONFIDENT_WORDS)
 
     def as_json(self) -> dict:
         return {"id": self.id, "title": self.title, "url": self.url, "date": self.date,
@@ -108,6 +118,9 @@ class KnowledgeBase:
         self._by_title: dict[str, list[int]] = {}
         self._semantic: SemanticIndex | None = None
         self._speller: Speller | None = None
+        self._variants: Variants | None = None
+        self._title_mass: dict[int, float] = {}
+        self._stats = None  # the engine's own, from its load()
 
     # ---------------------------------------------------------------- import
     def replace(self, fiches: Iterable[Fiche], progress: Callable[[int], None] | None = None) -> ImportCounts:
@@ -135,6 +148,7 @@ class KnowledgeBase:
                              [{"id": i, "c": c} for i, c in cited.items()])
             conn.execute(text(f"INSERT INTO kb_meta{_NEW} (key, value) VALUES (:k, :v)"),
                          [{"k": "generation", "v": generation}, {"k": "counts", "v": json.dumps(counts)},
+                          {"k": "format", "v": self._sql.FORMAT},
                           {"k": "vocabulary", "v": json.dumps([w for w, c in vocabulary.most_common() if c >= 2])},
                           {"k": "rare", "v": json.dumps([w for w, c in vocabulary.items() if c == 1])}])
             self._sql.finish(conn, _NEW)
@@ -202,10 +216,11 @@ class KnowledgeBase:
         with self.engine.connect() as conn:
             if k <= 0 or not self._load(conn):
                 return []
-            query = Query(self.clean(query_text), self._speller)
+            query = Query(self.clean(query_text), self._speller, self._variants)
             if not query:
                 return []
-            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT)
+            lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT,
+                                              self._stats)
         scores = dict(lexical)
         for stem_ in query.stems:  # every fiche whose title has a rare word of the question competes
             titled = self._by_title.get(stem_, ())
@@ -219,32 +234,39 @@ class KnowledgeBase:
         total = sum(weights.values()) or 1.0
         covers: dict[int, float] = {}
         matched: dict[int, float] = {}
+        shared_words: dict[int, int] = {}
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
         for n in scores:
             title, description = self._short[n]
-            cover = (sum(w for s, w in weights.items() if s in title)
-                     + 0.5 * sum(w for s, w in weights.items() if s in description and s not in title))
+            shared = title.intersection(weights)
+            shared_words[n] = len(shared)
+            cover = (sum(weights[s] for s in shared)
+                     + 0.5 * sum(weights[s] for s in description.intersection(weights) if s not in title))
             covers[n] = min(cover / total, 1.0)
-            title_mass = sum(self._idf.get(s, self._max_idf) for s in title) or 1.0
-            matched[n] = sum(self._idf.get(s, self._max_idf) for s in title if s in weights) / title_mass
+            matched[n] = sum(self._idf[s] for s in shared) / self._title_mass[n]
             scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
         ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [_with_score(self._meta[n], score, covers[n], matched[n]) for n, score in ranked]
+        return [_with_score(self._meta[n], score, covers[n], matched[n], shared_words[n]) for n, score in ranked]
 
     def _load(self, conn: Connection) -> bool:
         """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
         if self._generation is None and not inspect(conn).has_table("kb_meta"):
             return False  # once imported, kb_meta always exists (the swap renames it in place)
-        generation = conn.execute(text("SELECT value FROM kb_meta WHERE key = 'generation'")).scalar()
+        stamps = dict(conn.execute(text(
+            "SELECT key, value FROM kb_meta WHERE key IN ('generation', 'format')")).all())
+        if stamps.get("format", "1") != self._sql.FORMAT:
+            return False  # imported by an older Plume in another index format: searched as empty until re-imported
+        generation = stamps.get("generation")
         if generation == self._generation:
             return True
         meta, prior = {}, {}
-        rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, inlinks"
+        rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, type, inlinks"
                                  " FROM kb_fiches")).all()
         most = math.log1p(max((row.inlinks for row in rows), default=0)) or 1.0
         for row in rows:
             meta[row.n] = SourceHit(row.id, row.title, row.url, row.date, 0.0, row.description, row.audience)
-            prior[row.n] = LINK_WEIGHT * math.log1p(row.inlinks) / most
+            prior[row.n] = (LINK_WEIGHT * math.log1p(row.inlinks) / most
+                            + INFORMATION_WEIGHT * row.type.startswith("Fiche d'information"))
         self._meta, self._prior = meta, prior
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
         self._by_title: dict[str, list[int]] = {}
@@ -252,13 +274,17 @@ class KnowledgeBase:
             for stem_ in title:
                 self._by_title.setdefault(stem_, []).append(n)
         df = Counter(s for title, description in self._short.values() for s in title | description)
+        self._variants = Variants(df)
         self._idf = {s: math.log(len(rows) / c) for s, c in df.items()}
         self._max_idf = math.log(len(rows) or 1) or 1.0
+        self._title_mass = {n: sum(self._idf[s] for s in title) or 1.0 for n, (title, _) in self._short.items()}
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
-        self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []))
+        self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []),
+                                self._semantic.knows if self._semantic else None)
+        self._stats = self._sql.load(conn)
         self._generation = generation
         return True
 
@@ -297,9 +323,9 @@ class KnowledgeBase:
             return conn.execute(text("SELECT 1 FROM kb_links WHERE url = :u"), {"u": url.strip()}).first() is not None
 
 
-def _with_score(hit: SourceHit, score: float, cover: float, title_match: float) -> SourceHit:
+def _with_score(hit: SourceHit, score: float, cover: float, title_match: float, title_words: int) -> SourceHit:
     return SourceHit(hit.id, hit.title, hit.url, hit.date, score, hit.description, hit.audience, cover,
-                     title_match)
+                     title_match, title_words)
 
 
 def _expanding(name: str):

@@ -4,6 +4,7 @@ theme, built in memory when the index is loaded (about a second for the whole co
     SemanticIndex(docs, embed)     docs: {fiche n: text}; ``embed(word) -> vector`` is called once
                                    per distinct word (knowledge.vectors.spacy_embedder)
     .search(words, limit) -> [(n, cosine)]   best first; [] when no word has a vector
+    .knows(word) -> bool                     whether the word has a vector (a known word)
 
 Weighting each word by its inverse document frequency over these short texts keeps frequent words
 ("demande", "droit") from dominating the mean (smooth inverse frequency, Arora et al. 2017).
@@ -42,6 +43,9 @@ class SemanticIndex:
             vector = np.asarray(self._embed(word), dtype=np.float32)
             self._cache[word] = vector if vector.size and np.any(vector) else None
         return self._cache[word]
+
+    def knows(self, word: str) -> bool:
+        return self._vector(word) is not None
 
     def _mean(self, ws: list[str]) -> np.ndarray | None:
         total, weight = None, 0.0

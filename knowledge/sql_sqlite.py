@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from knowledge.analysis import Query, index_text
 
 _TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+FORMAT = "1"  # kb_meta's "format" stamp; an index of another format is searched as empty
 TABLES = ("kb_meta", "kb_fiches", "kb_passages", "kb_links", "kb_fiches_fts", "kb_passages_fts")
 
 
@@ -57,10 +58,15 @@ def _match(stems: list[str]) -> str:
     return " OR ".join(f'"{s}"' for s in stems)
 
 
+def load(conn: Connection) -> None:
+    """Nothing to keep in memory: FTS5 knows its own statistics."""
+
+
 def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], limit: int,
-                  extra_weight: float) -> list[tuple[int, float]]:
+                  extra_weight: float, stats: None = None) -> list[tuple[int, float]]:
     """(fiche n, score) best first: the BM25 of the query's own stems over the best one, plus
-    ``extra_weight`` × the same for its expansions; ``weights`` for title, description, headings, body."""
+    ``extra_weight`` × the same for its expansions; ``weights`` for title, description, headings, body.
+    ``stats`` (from ``load``) is None: FTS5's bm25() has its own IDF."""
     w = ", ".join(str(float(x)) for x in weights)
     scores: dict[int, float] = {}
     for stems, weight in ((query.stems, 1.0), (query.extra_stems, extra_weight)):

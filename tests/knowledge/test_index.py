@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.cli import app
-from knowledge.analysis import Query
+from knowledge.analysis import Query, Speller, Variants
 from knowledge.index import KnowledgeBase
 from knowledge.reader import ReadStats, SourceError, read_fiches
 
@@ -104,9 +105,15 @@ def test_a_bad_fiche_is_skipped(tmp_path):
 
 def test_query_analysis():
     query = Query("g pas touché mon chômage, France Travail ne répond pas")
-    assert query.words == ["touche", "chomage", "france", "travail", "repond"]
-    assert "pole" in query.expanded and "pol" in query.extra_stems  # 2020 fiches say "Pôle emploi"
+    assert query.words == ["touche", "chomage", "pole", "emploi", "repond"]  # 2020 fiches say "Pôle emploi"
+    assert "demandeur" in query.expanded and "demandeur" in query.extra_stems  # synonyms of the new words
     assert not Query("Bonjour, merci !")
+    speller = Speller(["activite", "plainte", "allo"], known=lambda word: word == "plante")
+    assert speller("dactivite") == "activite" and speller("plante") is None  # a word, not a typo
+    assert speller("alloc") == "allo" and Query("alloc logement", speller).words == ["alloc", "logement"]
+    family = Variants({"inscript": 40, "inscrit": 10, "inscrir": 3, "inscrut": 5})
+    assert Query("je voudrais m'inscrire", variants=family).extra_stems == ["inscript", "inscrit"]
+    assert Query("mariage", variants=Variants({"mariag": 9, "mari": 4})).extra_stems == []  # "mari" (husband) is not of the family
 
 
 @pytest.fixture
@@ -129,6 +136,28 @@ def test_search_finds_the_fiche(kb, question, expected):
     assert hits == sorted(hits, key=lambda h: -h.score)
     best = next(h for h in hits if h.id == expected)
     assert best.url.endswith(f"/vosdroits/{expected}") and best.date
+
+
+def test_word_families(kb):
+    """"inscris" finds "inscription": without the variants, "Pôle emploi" fiches outrank it."""
+    assert kb.search("je me suis fait licencier, comment je m'inscris à France Travail ?", 1)[0].id == "F35433"
+
+
+def test_confident_fiches(kb):
+    assert kb.search("combien de jours de congés payés par an", 1)[0].confident
+    assert kb.search("je veux me pacser avec mon copain", 1)[0].confident
+    for off_topic in ("quel temps va-t-il faire demain à Lyon ?", "vous avez une recette de crêpes ?",
+                      "mon ordinateur ne s'allume plus"):
+        assert not any(h.confident for h in kb.search(off_topic, 3)), off_topic
+
+
+def test_an_index_of_another_format_is_searched_as_empty(kb, db):
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE kb_meta SET value = 'old' WHERE key = 'format'"))
+    stale = KnowledgeBase(db.engine, toy_embed)
+    assert stale.search("congés payés", 3) == [] and stale.passages("congés", ["F2258"]) == []
+    stale.replace(read_fiches(NPM))  # plume sources import again
+    assert stale.search("congés payés", 1)[0].id == "F2258"
 
 
 def test_search_edge_cases(kb):
