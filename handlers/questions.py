@@ -141,9 +141,10 @@ class QuestionHandler:
         metrics.DRAFTS.labels("generated").inc()
         known = mapping or {}
         checked = await self.grounding.check(result.text, sources)
-        # What is stored is placeholder form, even if the model wrote a personal value itself;
-        # the sources footer (official titles and links) is added after redaction.
-        stored = (await self.pending.redact(question, checked.text)).text
+        # What is stored is placeholder form, even if the model wrote a personal value itself
+        # (the redactor's storage profile: the model only saw placeholders, see
+        # redaction.engine); the sources footer (official titles and links) is added after.
+        stored = (await self.pending.redact(question, checked.text, model_output=True)).text
         text = checked.text
         if sources:
             stored, text = (f"{t}\n\n{sources_footer(sources)}" for t in (stored, text))
