@@ -59,8 +59,7 @@ class QuestionHandler:
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
         with metrics.REDACTION_LATENCY.time():
-            redaction = await self.redactor.redact(text)
-        leaks = await self.redactor.leaks(redaction.text)
+            redaction, leaks = await self.redactor.redact_checked(text)
         counts = redaction.counts()
         question = existing or await self.store.open_question(
             event_id=event.event_id, room_id=event.room_id, agent=event.sender,

@@ -13,6 +13,7 @@ database calls run) or competing with the event loop for the interpreter with ma
     await pool.redact(text, known, model_output=True)      # the LLM's output, before storage
                                                             # (Redactor's storage profile)
     await pool.leaks(redacted_text) -> list[str]            # Redactor.leaks, in the same queue
+    await pool.redact_checked(text) -> (Redaction, leaks)   # both in one job: a pasted question
 
 Errors are the redactor's, raised to the caller of the failing text only (a failing batch is run
 again one text at a time). ``.sync`` is the wrapped redactor (CLI, tests).
@@ -34,7 +35,7 @@ MAX_BATCH = 16  # texts per spaCy call: past ~16 the CPU per text hardly falls, 
 
 @dataclass
 class _Job:
-    kind: str  # "input" | "output" (the storage profile) | "leaks"
+    kind: str  # "input" | "checked" (input, then its leaks) | "output" (storage profile) | "leaks"
     text: str
     known: dict[str, str] | None
     future: asyncio.Future
@@ -55,6 +56,10 @@ class RedactionPool:
 
     async def leaks(self, redacted_text: str) -> list[str]:
         return await self._submit("leaks", redacted_text, None)
+
+    async def redact_checked(self, text: str) -> tuple[Redaction, list[str]]:
+        """``redact(text)`` and the ``leaks`` of its result, without queueing twice."""
+        return await self._submit("checked", text, None)
 
     def close(self) -> None:
         """Stop the threads; redactions still queued are cancelled."""
@@ -110,14 +115,17 @@ class RedactionPool:
 
     def _run_batch(self, batch: list[_Job]) -> list[Any]:
         outcomes: list[Any] = [None] * len(batch)
-        for kind in ("input", "output"):
-            picked = [i for i, job in enumerate(batch) if job.kind == kind]
+        for output in (False, True):
+            picked = [i for i, job in enumerate(batch) if (job.kind == "output") == output
+                      and job.kind != "leaks"]
             if picked:
                 done = self.sync.redact_batch([(batch[i].text, batch[i].known) for i in picked],
-                                              model_output=kind == "output")
+                                              model_output=output)
                 for i, redaction in zip(picked, done):
                     outcomes[i] = redaction
         for i, job in enumerate(batch):
             if job.kind == "leaks":
                 outcomes[i] = self.sync.leaks(job.text)
+            elif job.kind == "checked":
+                outcomes[i] = (outcomes[i], self.sync.leaks(outcomes[i].text))
         return outcomes

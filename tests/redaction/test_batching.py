@@ -79,14 +79,16 @@ def test_pool_batches_what_queues_and_answers_each_caller():
         pool = RedactionPool(counting, workers=1, max_batch=8)
         try:
             return await asyncio.gather(*(pool.redact(t) for t in texts),
-                                        pool.leaks("IBAN " + iban_fr("30006000011234567890189")))
+                                        pool.leaks("IBAN " + iban_fr("30006000011234567890189")),
+                                        pool.redact_checked(texts[0]))
         finally:
             pool.close()
 
-    *got, leaks = asyncio.run(burst())
+    *got, leaks, checked = asyncio.run(burst())
     assert got == [shared_redactor().redact(t) for t in texts]
     assert leaks == ["IBAN_CODE"]
-    assert sum(counting.batches) == len(texts) and max(counting.batches) > 1
+    assert checked == (got[0], [])
+    assert sum(counting.batches) == len(texts) + 1 and max(counting.batches) > 1
     assert max(counting.batches) <= 8
 
 
