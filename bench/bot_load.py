@@ -16,7 +16,10 @@ draft that replies to it, so the agents' own work is not counted):
 - LLM calls in flight at most, counted at the fake LLM server;
 - the bot's overhead per draft: latency minus the time the fake LLM spent on that question's
   call, split into before the call (redaction, queueing) and after it (storing, sending);
-- the bot's peak RSS (``VmHWM`` of its process).
+- the bot's peak RSS (``VmHWM`` of its process);
+- the stages of the burst from the bot's log: when the first and the last question were
+  redacted, their LLM calls answered and their drafts stored, after the first paste (the first
+  redaction, minus a few milliseconds, is when the homeserver handed the pastes to the bot).
 Checks: every question gets exactly one draft with its buttons (none lost, none duplicated, one
 LLM call each),
 each draft shows its own agent's synthetic name and phone and no other agent's values, and no
@@ -227,6 +230,8 @@ async def run(args: argparse.Namespace) -> int:
 
             done = [o for o in outcomes if o.draft_ts is not None]
             report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button)
+            if done:
+                stages(plume, since, min(o.question_ts for o in done) / 1000)
             for problem in problems:
                 print(f"FAIL      {problem}")
             if not problems:
@@ -281,6 +286,18 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
           f"(until the last draft; load average {os.getloadavg()[0]:.1f})")
     print("memory    bot peak RSS                        "
           + (f"{peak_rss:6.0f} MiB" if peak_rss is not None else "   n/a"))
+
+
+def stages(plume: BotProcess, since: float, first_paste: float) -> None:
+    """When the bot logged each stage of the burst, in seconds after the first paste: how long
+    the homeserver took to hand the pastes over, and the bot's own stages."""
+    parts = []
+    for event, label in (("question.redacted", "redacted"), ("llm.drafted", "LLM answered"),
+                         ("draft.generated", "draft stored")):
+        times = sorted(t - first_paste for t in plume.log_times(event) if t >= since)
+        if times:
+            parts.append(f"{label} {times[0]:.2f}-{times[-1]:.2f}")
+    print("stages    bot log, s after the first paste (first-last): " + "; ".join(parts))
 
 
 def main() -> int:
