@@ -39,7 +39,7 @@ only invent one. So this profile keeps every pattern and checksum recognizer (co
 read from the raw tokens), the PERSON rules (titles, cues, greetings, signatures, capitals) and
 the exact search of the question's known values, but runs spaCy's tokenizer alone: no tagger,
 lemmas, NER nor name model, most of a redaction's CPU (bench/README.md, bot_load).
-``tests/redaction/test_engine.py`` checks that phones, NIR, IBAN, e-mails and names the model
+``tests/redaction/test_batching.py`` checks that phones, NIR, IBAN, e-mails and names the model
 writes are masked.
 
 Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NER) -> Presidio
