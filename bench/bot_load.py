@@ -1,7 +1,7 @@
 """Many agents at once: K agents paste a question at the same moment; how long until every draft?
 
     .venv/bin/python bench/bot_load.py [-k 50] [--delay 2.0] [--singles 3] [--timeout 600]
-                                       [--set llm.max_concurrency=8 ...]
+                                       [--set llm.max_concurrency=8 ...] [--bot-log FILE]
 
 Everything runs on loopback: an embedded Synapse, the Plume bot as its own process
 (``plume run``, default configuration apart from the homeserver, the database file and the LLM
@@ -16,13 +16,17 @@ draft that replies to it, so the agents' own work is not counted):
 - LLM calls in flight at most, counted at the fake LLM server;
 - the bot's overhead per draft: latency minus the time the fake LLM spent on that question's
   call, split into before the call (redaction, queueing) and after it (storing, sending);
-- the bot's peak RSS (``VmHWM`` of its process).
+- the bot's peak RSS (``VmHWM`` of its process);
+- the stages of the burst from the bot's log: when the first and the last question were
+  redacted, their LLM calls answered and their drafts stored, after the first paste (the first
+  redaction, minus a few milliseconds, is when the homeserver handed the pastes to the bot).
 Checks: every question gets exactly one draft with its buttons (none lost, none duplicated, one
 LLM call each),
 each draft shows its own agent's synthetic name and phone and no other agent's values, and no
 agent's values reached the LLM. Exit status 1 when a check fails or the run times out.
 
-``--set section.field=value`` overrides a configuration field (e.g. for a before/after run).
+``--set section.field=value`` overrides a configuration field (e.g. for a before/after run);
+``--bot-log FILE`` keeps a copy of the bot's log (it holds no personal values).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -225,6 +230,8 @@ async def run(args: argparse.Namespace) -> int:
 
             done = [o for o in outcomes if o.draft_ts is not None]
             report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button)
+            if done:
+                stages(plume, since, min(o.question_ts for o in done) / 1000)
             for problem in problems:
                 print(f"FAIL      {problem}")
             if not problems:
@@ -240,6 +247,8 @@ async def run(args: argparse.Namespace) -> int:
                 await agent.close()
             if plume is not None:
                 await plume.stop()
+                if args.bot_log:
+                    shutil.copyfile(workdir / "bot.log", args.bot_log)
             llm.stop_thread()
             await hs.stop()
 
@@ -262,6 +271,8 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
     print(f"agents    K = {args.k}: latency p50 {pct(latencies, .5):6.2f} s   "
           f"p95 {pct(latencies, .95):6.2f} s   max {max(latencies):6.2f} s")
     first = min(o.question_ts for o in done)
+    print(f"pastes    first to last paste (homeserver time)   {(max(o.question_ts for o in done) - first) / 1000:6.2f} s"
+          f"   (first at {first / 1000:.3f}, epoch s)")
     print(f"t_all     first paste to last draft           {t_all:6.2f} s"
           + (f"   (to the last button {(last_button - first) / 1000:.2f} s)" if last_button else ""))
     print(f"ratio     t_all / t_single                    {t_all / t_single:6.2f}   (target <= 1.5)")
@@ -277,6 +288,18 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
           + (f"{peak_rss:6.0f} MiB" if peak_rss is not None else "   n/a"))
 
 
+def stages(plume: BotProcess, since: float, first_paste: float) -> None:
+    """When the bot logged each stage of the burst, in seconds after the first paste: how long
+    the homeserver took to hand the pastes over, and the bot's own stages."""
+    parts = []
+    for event, label in (("question.redacted", "redacted"), ("llm.drafted", "LLM answered"),
+                         ("draft.generated", "draft stored")):
+        times = sorted(t - first_paste for t in plume.log_times(event) if t >= since)
+        if times:
+            parts.append(f"{label} {times[0]:.2f}-{times[-1]:.2f}")
+    print("stages    bot log, s after the first paste (first-last): " + "; ".join(parts))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-k", type=int, default=50, help="number of agents (default 50)")
@@ -286,6 +309,7 @@ def main() -> int:
                         help="seconds to wait after the last draft before counting duplicates")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds an agent waits for its draft (default 600)")
+    parser.add_argument("--bot-log", type=Path, help="copy the bot's log to this file")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
                         help="configuration override, repeatable")
     args = parser.parse_args()

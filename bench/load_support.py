@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -127,6 +128,19 @@ class BotProcess:
             await asyncio.sleep(1.0)
             if self.cpu_seconds() - before < idle_share:
                 return
+
+    def log_times(self, event: str) -> list[float]:
+        """Epoch seconds of the bot's log lines for ``event`` (e.g. ``question.redacted``): the
+        ISO timestamp that opens each line of the default (console) log format."""
+        times = []
+        for line in (self.workdir / "bot.log").read_text(errors="replace").splitlines():
+            stamp, _, rest = line.partition(" ")
+            if f"] {event} " in rest:
+                try:
+                    times.append(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+                except ValueError:
+                    continue
+        return times
 
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join((self.workdir / "bot.log").read_text(errors="replace").splitlines()[-lines:])

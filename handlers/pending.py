@@ -65,11 +65,12 @@ class PendingValues:
         values = await self._values_for(question)
         return values.mapping if values else None
 
-    async def redact(self, question: Question, text: str) -> Redaction:
-        """``text`` (typed by the agent, or written by the model) in placeholder form: the
-        question's known values and the agent's masks are masked too, then the recognizers."""
+    async def redact(self, question: Question, text: str, *, model_output: bool = False) -> Redaction:
+        """``text`` (typed by the agent, or written by the model: ``model_output``, the
+        redactor's storage profile) in placeholder form: the question's known values and the
+        agent's masks are masked too, then the recognizers."""
         values = await self._values_for(question) or Values({})
-        result = await self._redactor.redact(text, values.mapping)
+        result = await self._redactor.redact(text, values.mapping, model_output=model_output)
         out, mapping = result.text, result.mapping
         for placeholder, entity_type in values.masks:
             done = masks.apply(out, mapping[placeholder], entity_type, mapping, placeholder)

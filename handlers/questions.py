@@ -59,8 +59,7 @@ class QuestionHandler:
                 await self.messenger.send_notice(event.room_id, *msg, reply_to=event.event_id)
             return
         with metrics.REDACTION_LATENCY.time():
-            redaction = await self.redactor.redact(text)
-        leaks = await self.redactor.leaks(redaction.text)
+            redaction, leaks = await self.redactor.redact_checked(text)
         counts = redaction.counts()
         question = existing or await self.store.open_question(
             event_id=event.event_id, room_id=event.room_id, agent=event.sender,
@@ -141,9 +140,10 @@ class QuestionHandler:
         metrics.DRAFTS.labels("generated").inc()
         known = mapping or {}
         checked = await self.grounding.check(result.text, sources)
-        # What is stored is placeholder form, even if the model wrote a personal value itself;
-        # the sources footer (official titles and links) is added after redaction.
-        stored = (await self.pending.redact(question, checked.text)).text
+        # What is stored is placeholder form, even if the model wrote a personal value itself
+        # (the redactor's storage profile: the model only saw placeholders, see
+        # redaction.engine); the sources footer (official titles and links) is added after.
+        stored = (await self.pending.redact(question, checked.text, model_output=True)).text
         text = checked.text
         if sources:
             stored, text = (f"{t}\n\n{sources_footer(sources)}" for t in (stored, text))

