@@ -38,6 +38,7 @@ from typing import Callable, Iterable, Sequence
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from common.sqlite import write_transaction
 from knowledge import sql_pg, sql_sqlite
 from knowledge.analysis import Query, Speller, Variants, stems, words
 from knowledge.fiches import Fiche
@@ -128,7 +129,7 @@ class KnowledgeBase:
         counts = {"fiches": 0, "passages": 0, "links": 0}
         cited: Counter[str] = Counter()
         vocabulary: Counter[str] = Counter()
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             self._drop(conn, _NEW)  # leftovers of an interrupted import
             self._create(conn, _NEW)
         batch: list[Fiche] = []
@@ -142,7 +143,7 @@ class KnowledgeBase:
         if batch:
             self._write(batch, counts, progress)
         generation = f"{time.time_ns()}"
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             if cited:
                 conn.execute(text(f"UPDATE kb_fiches{_NEW} SET inlinks = :c WHERE id = :id"),
                              [{"id": i, "c": c} for i, c in cited.items()])
@@ -193,7 +194,7 @@ class KnowledgeBase:
                                      "heading": passage.heading, "kind": passage.kind, "text": passage.text})
             for url in fiche.links:
                 link_rows.setdefault(url, n)
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             self._sql.insert(conn, _NEW, fiche_rows, passage_rows)
             known = {url for (url,) in conn.execute(
                 text(f"SELECT url FROM kb_links{_NEW} WHERE url IN :urls").bindparams(

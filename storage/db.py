@@ -18,6 +18,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+from common import sqlite
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -38,12 +40,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
-    # pysqlite's own transaction handling is off (isolation_level=None); start ours, so that a
-    # writer can ask for BEGIN IMMEDIATE (see storage.audit) and readers get BEGIN DEFERRED.
-    conn.exec_driver_sql(conn.info.pop("sqlite_begin", "BEGIN"))
-
-
 class Database:
     """One engine per URL. ``is_sqlite`` tells the audit chain which lock to take."""
 
@@ -62,7 +58,7 @@ class Database:
                 url, connect_args={"isolation_level": None, "timeout": 30, "check_same_thread": False}
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
+            sqlite.install(self.engine)
         else:
             self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -93,7 +89,7 @@ class Database:
         writing = immediate and self.is_sqlite
         with self._writers if writing else nullcontext(), self.engine.connect() as conn:
             if writing:
-                conn.info["sqlite_begin"] = "BEGIN IMMEDIATE"
+                sqlite.immediate(conn)
             with conn.begin():
                 with Session(bind=conn, expire_on_commit=False) as session:
                     yield session
