@@ -30,10 +30,14 @@ import psutil
 
 from knowledge.index import KnowledgeBase
 from knowledge.reader import read_fiches
+from knowledge.rerank import Ranker
 from knowledge.vectors import load_embedder
 from storage.db import Database
 
 HERE = Path(__file__).resolve().parent
+# main's hand-set combination (until 2026-12-04), run in the same process as the baseline of the learned one
+HAND_WEIGHTS = {"lexical": 1.0, "expansion": 0.1, "semantic": 0.3, "cover": 1.0, "title_match": 1.0,
+                "links": 0.4, "information": 0.2}
 
 
 def rss_mb() -> float:
@@ -97,6 +101,16 @@ def confident(kb: KnowledgeBase, questions: list[dict]) -> tuple[int, int]:
             sum(any(h.confident and h.id in expected for h in found) for found, expected in hits))
 
 
+def candidate_recall(kb: KnowledgeBase, questions: list[dict]) -> str:
+    """How many questions have an expected fiche among the candidates the ranker orders."""
+    ids = {hit.id: n for n, hit in kb._meta.items()}
+    candidates = [set(kb.candidates(q["text"])[0]) for q in questions]
+    counts = [len(c) for c in candidates]
+    found = sum(bool({ids.get(i) for i in q["expected"]} & c) for q, c in zip(questions, candidates))
+    return (f"expected fiche among the candidates: {found}/{len(questions)} questions "
+            f"({statistics.median(counts):.0f} candidates per question, median)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fiches", type=Path)
@@ -124,10 +138,12 @@ def main() -> int:
     kb = KnowledgeBase(database.engine, embed)
     kb.search("allocation", 1)  # loads metadata and vectors
     growth = rss_mb() - before
+    hand = KnowledgeBase(database.engine, embed, ranker=Ranker(HAND_WEIGHTS))
 
     full = Bm25Baseline([f.id for f in fiches], [" ".join([f.title, f.description, f.body]) for f in fiches])
     short = Bm25Baseline([f.id for f in fiches], [f"{f.title} {f.description}" for f in fiches])
     systems = {f"plume ({database.engine.dialect.name} FTS + vectors)": lambda t: [h.id for h in kb.search(t, 5)],
+               "hand-set weights (main)": lambda t: [h.id for h in hand.search(t, 5)],
                "baseline BM25 full text (bm25s)": lambda t: full.search(t, 5),
                "baseline BM25 title+desc (bm25s)": lambda t: short.search(t, 5)}
 
@@ -136,7 +152,8 @@ def main() -> int:
     results = {name: run(search, questions) for name, search in systems.items()}
     for name, result in results.items():
         print(line(name, *result, questions))
-    ranked, baseline = (result[0] for result in list(results.values())[:2])
+    ranked, baseline = (results[name][0] for name in (list(systems)[0], "baseline BM25 full text (bm25s)"))
+    print(candidate_recall(kb, questions))
     ratio = score(ranked, questions)["test@3"] / max(score(baseline, questions)["test@3"], 1e-9)
     print(f"test-split recall@3 ratio plume / BM25 full text: {ratio:.2f}")
     offtopic = load(HERE / "sources_offtopic.jsonl")
@@ -147,8 +164,11 @@ def main() -> int:
         print(f"{path.name}: {len(more)} questions (aggregates only)")
         for name, search in systems.items():
             print(line(name, *run(search, more), more))
-        real, right = confident(kb, more)
-        print(f"confident fiche in the top 3: {real}/{len(more)} questions ({right} of them an expected one)")
+        print(candidate_recall(kb, more))
+        for engine, name in ((kb, "learned"), (hand, "hand-set")):
+            real, right = confident(engine, more)
+            print(f"confident fiche in the top 3 ({name}): {real}/{len(more)} questions ({right} of them an "
+                  f"expected one)")
     print(f"RSS growth with the corpus loaded for search: {growth:.1f} MB")
     if args.misses:
         for r, q in zip(ranked, questions):
