@@ -49,6 +49,7 @@ from knowledge.semantic import SemanticIndex
 
 Embed = Callable[[str], Sequence[float]]
 _NEW = "__new"
+_NONE: frozenset[str] = frozenset()
 _BATCH = 200
 FIELD_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # title, description, headings, body
 EXPANSION_WEIGHT = 0.1  # the synonyms' share when the engine picks its best _CANDIDATES
@@ -114,6 +115,9 @@ class KnowledgeBase:
         self._meta: dict[int, SourceHit] = {}
         self._links: dict[int, float] = {}  # log(1 + in-links) / log(1 + most in-links)
         self._information: dict[int, float] = {}  # 1.0 for a "Fiche d'information"
+        self._question_answer: dict[int, float] = {}  # 1.0 for a "Fiche Question-réponse"
+        self._headings: dict[int, frozenset[str]] = {}  # the stems of the fiche's section headings
+        self._titles: SemanticIndex | None = None  # word vectors of the titles alone
         self._short: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title, description stems
         self._idf: dict[str, float] = {}
         self._by_title: dict[str, list[int]] = {}
@@ -251,6 +255,8 @@ class KnowledgeBase:
             signals["semantic"][n], signals["semantic_rank"][n] = max(similarity, 0.0), 1.0 / (1 + rank)
             if n not in signals["lexical"] and n not in signals["titled"]:
                 ns.append(n)
+        if self._titles:
+            signals["title_semantic"] = {n: max(c, 0.0) for n, c in self._titles.similarities(query.expanded).items()}
         weights = {s: self._idf.get(s, self._max_idf) for s in query.stems}
         total = sum(weights.values()) or 1.0
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
@@ -264,6 +270,10 @@ class KnowledgeBase:
             signals["cover"][n], signals["title_match"][n] = facts[n][0], facts[n][1]
             signals["title_words"][n] = min(len(shared), 4) / 4
             signals["links"][n], signals["information"][n] = self._links[n], self._information[n]
+            signals["question_answer"][n] = self._question_answer[n]
+            signals["description_cover"][n] = sum(weights[s] for s in description.intersection(query.stems)) / total
+            signals["headings_cover"][n] = sum(weights[s] for s in self._headings.get(n, _NONE)
+                                               .intersection(query.stems)) / total
         return ns, features(ns, signals), facts
 
     def _load(self, conn: Connection) -> bool:
@@ -286,6 +296,11 @@ class KnowledgeBase:
             links[row.n] = math.log1p(row.inlinks) / most
             information[row.n] = float(row.type.startswith("Fiche d'information"))
         self._meta, self._links, self._information = meta, links, information
+        self._question_answer = {row.n: float(row.type.startswith("Fiche Question-réponse")) for row in rows}
+        headings: dict[int, set[str]] = {}
+        for fiche_n, heading in conn.execute(text("SELECT fiche_n, heading FROM kb_passages")):
+            headings.setdefault(fiche_n, set()).update(stems(heading))
+        self._headings = {n: frozenset(found) for n, found in headings.items()}
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
         self._by_title: dict[str, list[int]] = {}
         for n, (title, _) in self._short.items():
@@ -298,6 +313,7 @@ class KnowledgeBase:
         self._title_mass = {n: sum(self._idf[s] for s in title) or 1.0 for n, (title, _) in self._short.items()}
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
+        self._titles = SemanticIndex({r.n: r.title for r in rows}, self.embed) if self.embed is not None else None
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
         self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []),

@@ -13,12 +13,17 @@ Features of a candidate fiche (each from the signals knowledge.index already com
     lexical, expansion   the engine's rank (FTS5 bm25 / PostgreSQL ts_rank × IDF) of the question's
                          own stems, of its expansions (synonyms, word families), over the best (0–1)
     semantic             cosine of the IDF-weighted word vectors, question vs title+description+theme
+                         (the 150 best only, 0 when negative); title_semantic: the same vs
+                         the title alone, for every candidate
     cover, title_match   share of the question's IDF mass in the title (description: half); share
                          of the title's IDF mass in the question
     title_words          distinct title stems in the question, capped at 4, / 4
     links, information   log in-link prior (0–1); 1 for a "Fiche d'information"
     lexical_rank, semantic_rank   1 / (1 + rank) in that signal's own list (0 when absent)
     titled               1 when the fiche was a candidate only because its title holds a rare word
+    description_cover, headings_cover   share of the question's IDF mass in the description, in
+                         the section headings (own stems)
+    question_answer      1 for a "Fiche Question-réponse"
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 FEATURES = ("lexical", "expansion", "semantic", "cover", "title_match", "title_words", "links",
-            "information", "lexical_rank", "semantic_rank", "titled")
+            "information", "lexical_rank", "semantic_rank", "titled", "title_semantic",
+            "description_cover", "headings_cover", "question_answer")
 
 
 def features(ns: Sequence[int], signals: Mapping[str, Mapping[int, float]]) -> np.ndarray:

@@ -122,8 +122,8 @@ def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], li
         " full_ AS (SELECT b.n, b.r1 + CASE WHEN place <= :rerank THEN " + own_body + " ELSE 0 END AS r1,"
         " b.r2 + CASE WHEN place <= :rerank THEN " + extra_body + " ELSE 0 END AS r2"
         " FROM best b JOIN kb_fiches f ON f.n = b.n)"
-        " SELECT n, coalesce(r1 / nullif(max(r1) OVER (), 0), 0) AS own,"
-        " coalesce(r2 / nullif(max(r2) OVER (), 0), 0) AS extra FROM full_"
+        " SELECT n, own, extra FROM (SELECT n, coalesce(r1 / nullif(max(r1) OVER (), 0), 0) AS own,"
+        " coalesce(r2 / nullif(max(r2) OVER (), 0), 0) AS extra FROM full_) ranked"
         " ORDER BY own + :ew * extra DESC"), params)
     return [(n, float(own), float(extra)) for n, own, extra in rows]
 

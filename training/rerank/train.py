@@ -48,24 +48,40 @@ def examples(kb: KnowledgeBase, questions: list[dict]) -> list[tuple[np.ndarray,
     return out
 
 
-def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-3, steps: int = 1500,
-        rate: float = 0.05) -> np.ndarray:
-    """Non-negative weights (raw feature scale) maximising Σ log P(an expected fiche) − l2 |w|²."""
-    usable = [(x, y) for x, y in data if y.any() and len(y) > 1]
-    scale = np.concatenate([x for x, _ in usable]).std(axis=0)
+def pseudo_queries(kb: KnowledgeBase, count: int, seed: int = 8) -> list[dict]:
+    """Corpus-derived questions: the title of a random question-answer fiche, or the description
+    of a random information fiche (a paraphrase of its title), each answered by its own fiche."""
+    rng = np.random.default_rng(seed)
+    questions = []
+    for n in rng.permutation(sorted(kb._meta))[:count]:
+        hit = kb._meta[int(n)]
+        text = hit.title if kb._question_answer[int(n)] else hit.description
+        if text:
+            questions.append({"id": f"pseudo-{hit.id}", "text": text, "expected": [hit.id]})
+    return questions
+
+
+def fit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 1e-2, steps: int = 1500,
+        rate: float = 0.05, weight: list[float] | None = None) -> np.ndarray:
+    """Non-negative weights (raw feature scale) maximising Σ weight × log P(an expected fiche)
+    − l2 |w|² (``weight``: one per question, default 1)."""
+    weight = weight or [1.0] * len(data)
+    usable = [(x, y, c) for (x, y), c in zip(data, weight) if y.any() and len(y) > 1]
+    scale = np.concatenate([x for x, _, _ in usable]).std(axis=0)
     scale[scale == 0] = 1.0
-    usable = [(x / scale, y) for x, y in usable]
+    usable = [(x / scale, y, c) for x, y, c in usable]
+    total = sum(c for _, _, c in usable)
     w = np.full(len(FEATURES), 0.5)
     m, v = np.zeros_like(w), np.zeros_like(w)
     for t in range(1, steps + 1):
-        grad = 2 * l2 * w * len(usable)
-        for x, y in usable:
+        grad = 2 * l2 * w * total
+        for x, y, c in usable:
             s = x @ w
             p = np.exp(s - s.max())
             p /= p.sum()
             r = np.where(y, p, 0.0)
-            grad += x.T @ (p - r / r.sum())
-        grad /= len(usable)
+            grad += c * (x.T @ (p - r / r.sum()))
+        grad /= total
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad ** 2
         w = np.maximum(w - rate * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8), 0.0)
@@ -88,7 +104,9 @@ def main() -> int:
     parser.add_argument("--no-import", action="store_true", help="reuse the fiches already in --db")
     parser.add_argument("--questions", type=Path, action="append")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--l2", type=float, default=1e-3)
+    parser.add_argument("--l2", type=float, default=1e-2)
+    parser.add_argument("--pseudo", type=int, default=0, help="corpus-derived questions added to training")
+    parser.add_argument("--pseudo-weight", type=float, default=0.3)
     parser.add_argument("--out", type=Path, default=ROOT / "knowledge/data/rerank.json")
     args = parser.parse_args()
     paths = args.questions or [p for p in DEFAULT_QUESTIONS if p.exists()]
@@ -105,20 +123,29 @@ def main() -> int:
           f"{found / len(data):.3f} ({found}/{len(data)}), {np.mean([len(y) for _, y in data]):.0f} candidates each")
     current = Ranker.load().weights
     print("weights in use: r@1 %.3f  r@3 %.3f" % recall(data, current))
+    pseudo = examples(kb, pseudo_queries(kb, args.pseudo)) if args.pseudo else []
+    if pseudo:
+        print(f"{len(pseudo)} pseudo-questions (weight {args.pseudo_weight}), with weights in use:"
+              " r@1 %.3f  r@3 %.3f" % recall(pseudo, current))
+
+    def train(part):
+        return fit(part + pseudo, args.l2, weight=[1.0] * len(part) + [args.pseudo_weight] * len(pseudo))
+
     if args.folds > 1:
         folds = np.random.default_rng(8).permutation(len(data)) % args.folds
         cv = [0.0, 0.0]
         for k in range(args.folds):
-            w = fit([d for d, f in zip(data, folds) if f != k], args.l2)
+            w = train([d for d, f in zip(data, folds) if f != k])
             part = [d for d, f in zip(data, folds) if f == k]
             for i, value in enumerate(recall(part, w)):
                 cv[i] += value * len(part) / len(data)
         print(f"{args.folds}-fold cross-validated: r@1 {cv[0]:.3f}  r@3 {cv[1]:.3f}")
-    weights = fit(data, args.l2)
+    weights = train(data)
     print("all questions (training fit): r@1 %.3f  r@3 %.3f" % recall(data, weights))
     args.out.write_text(json.dumps({
         "model": f"listwise logistic regression, weights >= 0, l2 {args.l2}, trained by training/rerank/"
-                 f"train.py on {len(questions)} questions ({', '.join(p.name for p in paths)})",
+                 f"train.py on {len(questions)} questions ({', '.join(p.name for p in paths)})"
+                 f" and {len(pseudo)} pseudo-questions (weight {args.pseudo_weight})",
         "weights": {name: round(float(w), 5) for name, w in zip(FEATURES, weights)}}, indent=1) + "\n",
         encoding="utf-8")
     print(f"wrote {args.out}: " + ", ".join(f"{n} {w:.3f}" for n, w in zip(FEATURES, weights)))
