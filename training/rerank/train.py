@@ -1,7 +1,8 @@
-"""Learn the weights of knowledge.rerank (knowledge/data/rerank.json) from questions with known answers.
+"""Learn the weights of knowledge.rerank from questions with known answers (training/rerank/learned.json;
+copied to knowledge/data/rerank.json, they become the ones search uses).
 
     .venv/bin/python training/rerank/train.py PATH_TO_FICHES [--db URL] [--no-import]
-        [--questions FILE]... [--folds 5] [--out knowledge/data/rerank.json]
+        [--questions FILE]... [--folds 5] [--out training/rerank/learned.json]
 
 Every question (``{"id", "text", "expected": [fiche ids]}``, default: training/rerank/
 train_questions.jsonl and bench/sources_questions.jsonl) goes through KnowledgeBase.candidates,
@@ -107,7 +108,7 @@ def main() -> int:
     parser.add_argument("--l2", type=float, default=1e-2)
     parser.add_argument("--pseudo", type=int, default=0, help="corpus-derived questions added to training")
     parser.add_argument("--pseudo-weight", type=float, default=0.3)
-    parser.add_argument("--out", type=Path, default=ROOT / "knowledge/data/rerank.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "training/rerank/learned.json")
     args = parser.parse_args()
     paths = args.questions or [p for p in DEFAULT_QUESTIONS if p.exists()]
     questions = [q for path in paths for q in load(path)]
