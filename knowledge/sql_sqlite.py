@@ -63,13 +63,13 @@ def load(conn: Connection) -> None:
 
 
 def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], limit: int,
-                  extra_weight: float, stats: None = None) -> list[tuple[int, float]]:
-    """(fiche n, score) best first: the BM25 of the query's own stems over the best one, plus
-    ``extra_weight`` × the same for its expansions; ``weights`` for title, description, headings, body.
-    ``stats`` (from ``load``) is None: FTS5's bm25() has its own IDF."""
+                  extra_weight: float, stats: None = None) -> list[tuple[int, float, float]]:
+    """(fiche n, own, extra) best first by own + ``extra_weight`` × extra: the BM25 of the query's
+    own stems over the best one (0–1), the same for its expansions; ``weights`` for title,
+    description, headings, body. ``stats`` (from ``load``) is None: FTS5's bm25() has its own IDF."""
     w = ", ".join(str(float(x)) for x in weights)
-    scores: dict[int, float] = {}
-    for stems, weight in ((query.stems, 1.0), (query.extra_stems, extra_weight)):
+    scores: dict[int, list[float]] = {}
+    for i, stems in enumerate((query.stems, query.extra_stems)):
         if not stems:
             continue
         rows = conn.execute(text(f"SELECT rowid, -bm25(kb_fiches_fts, {w}) AS score FROM kb_fiches_fts"
@@ -77,8 +77,9 @@ def search_fiches(conn: Connection, query: Query, weights: tuple[float, ...], li
                             {"q": _match(stems), "limit": limit}).all()
         best = rows[0][1] if rows and rows[0][1] > 0 else 1.0
         for n, score in rows:
-            scores[n] = scores.get(n, 0.0) + weight * score / best
-    return sorted(scores.items(), key=lambda item: -item[1])
+            scores.setdefault(n, [0.0, 0.0])[i] = max(score / best, 0.0)
+    ranked = sorted(scores.items(), key=lambda item: -(item[1][0] + extra_weight * item[1][1]))
+    return [(n, own, extra) for n, (own, extra) in ranked]
 
 
 def search_passages(conn: Connection, query: Query, fiche_ns: list[int], limit: int) -> list[tuple[int, float]]:
