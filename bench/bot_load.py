@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/bot_load.py [-k 50] [--delay 2.0] [--singles 3] [--timeout 600]
                                        [--set llm.max_concurrency=8 ...] [--bot-log FILE]
+                                       [--homeserver-db {sqlite,postgres}]
 
-Everything runs on loopback: an embedded Synapse, the Plume bot as its own process
+Everything runs on loopback: an embedded Synapse (on PostgreSQL when ``--homeserver-db``
+says so, on SQLite otherwise), the Plume bot as its own process
 (``plume run``, default configuration apart from the homeserver, the database file and the LLM
 address), K scripted agents in encrypted DMs with it, and the LLM imitated at the HTTP level
 (tests/fake_llm.py) answering every call after a fixed ``--delay`` seconds.
@@ -51,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 from handlers.messages.agents import DRAFT_BUTTONS  # noqa: E402
 from harness import agent as agent_module  # noqa: E402
 from harness.agent import AgentClient  # noqa: E402
-from harness.homeserver import EmbeddedSynapse  # noqa: E402
+from harness.homeserver import EmbeddedSynapse, postgres_reachable  # noqa: E402
 from load_support import BotProcess, Outcome, Persona, TimedLLM, paste, persona  # noqa: E402
 
 MAX_AGENTS = 500
@@ -167,7 +169,7 @@ async def run(args: argparse.Namespace) -> int:
     people = [persona(i) for i in range(args.k)]
     with tempfile.TemporaryDirectory(prefix="plume-load-") as tmp:
         workdir = Path(tmp)
-        hs = EmbeddedSynapse(workdir / "synapse")
+        hs = EmbeddedSynapse(workdir / "synapse", database=args.homeserver_db)
         llm = TimedLLM(args.delay).start_in_thread()
         plume = None
         agents: list[AgentClient] = []
@@ -200,7 +202,8 @@ async def run(args: argparse.Namespace) -> int:
             agents = list(await asyncio.gather(*(new_agent(i) for i in range(args.k))))
             rooms = await open_dms(agents, bot_id)
             await plume.settle()
-            print(f"setup     {args.k} agents in encrypted DMs with the bot; LLM delay {args.delay:g} s; "
+            print(f"setup     {args.k} agents in encrypted DMs with the bot; Synapse on {args.homeserver_db}; "
+                  f"LLM delay {args.delay:g} s; "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU")
 
             # One untimed question first: the bot's first LLM call pays one-time imports.
@@ -312,7 +315,11 @@ def main() -> int:
     parser.add_argument("--bot-log", type=Path, help="copy the bot's log to this file")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
                         help="configuration override, repeatable")
+    parser.add_argument("--homeserver-db", choices=["sqlite", "postgres"],
+                        help="Synapse's database (default sqlite)")
     args = parser.parse_args()
+    if args.homeserver_db is None:
+        args.homeserver_db = "sqlite"
     if not 1 <= args.k <= MAX_AGENTS:
         parser.error(f"-k must be between 1 and {MAX_AGENTS}")
     return asyncio.run(run(args))
