@@ -19,6 +19,8 @@ draft that replies to it, so the agents' own work is not counted):
 - the bot's overhead per draft: latency minus the time the fake LLM spent on that question's
   call, split into before the call (redaction, queueing) and after it (storing, sending);
 - the bot's peak RSS (``VmHWM`` of its process);
+- CPU time per question of the bot and of the homeserver (Synapse, plus its PostgreSQL
+  backends), from the burst to the last draft: the figures least sensitive to the machine's load;
 - the stages of the burst from the bot's log: when the first and the last question were
   redacted, their LLM calls answered and their drafts stored, after the first paste (the first
   redaction, minus a few milliseconds, is when the homeserver handed the pastes to the bot).
@@ -54,7 +56,8 @@ from handlers.messages.agents import DRAFT_BUTTONS  # noqa: E402
 from harness import agent as agent_module  # noqa: E402
 from harness.agent import AgentClient  # noqa: E402
 from harness.homeserver import EmbeddedSynapse, postgres_reachable  # noqa: E402
-from load_support import BotProcess, Outcome, Persona, TimedLLM, paste, persona  # noqa: E402
+from load_support import (BotProcess, Outcome, Persona, TimedLLM, homeserver_cpu_seconds,  # noqa: E402
+                          paste, persona)
 
 MAX_AGENTS = 500
 AGENT_SYNC_TIMEOUT_MS = 30_000  # long-poll like Element/Tchap: 50 agents polling each second
@@ -222,17 +225,19 @@ async def run(args: argparse.Namespace) -> int:
 
             await asyncio.sleep(1)
             llm.reset_peak()
+            hs_cpu = homeserver_cpu_seconds(hs.pid, hs.postgres_name)
             since, cpu = time.time(), plume.cpu_seconds()
             outcomes = await asyncio.gather(*(paste(a, r, p, timeout=args.timeout)
                                               for a, r, p in zip(agents, rooms, people)))
             cpu = plume.cpu_seconds() - cpu
+            hs_cpu = homeserver_cpu_seconds(hs.pid, hs.postgres_name) - hs_cpu
             no_buttons, last_button = await wait_buttons(agents, rooms, outcomes, min(args.timeout, 120))
             await asyncio.sleep(args.settle)
             problems = check(outcomes, people, llm, since, extra_notices(agents, rooms), no_buttons)
             peak_rss = plume.peak_rss_mib()
 
             done = [o for o in outcomes if o.draft_ts is not None]
-            report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button)
+            report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button, hs_cpu)
             if done:
                 stages(plume, since, min(o.question_ts for o in done) / 1000)
             for problem in problems:
@@ -257,7 +262,8 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def report(args, t_single: float, single_overhead: float, done: list[Outcome], llm: TimedLLM,
-           since: float, peak_rss: float | None, cpu: float, last_button: int | None) -> None:
+           since: float, peak_rss: float | None, cpu: float, last_button: int | None,
+           hs_cpu: float) -> None:
     if not done:
         print("no draft arrived")
         return
@@ -287,6 +293,9 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
           f"p95 {pct(after, .95) * 1000:6.0f} ms")
     print(f"cpu       bot CPU time per question           {cpu / len(done) * 1000:6.0f} ms   "
           f"(until the last draft; load average {os.getloadavg()[0]:.1f})")
+    print(f"          homeserver CPU per question         {hs_cpu / len(done) * 1000:6.0f} ms   "
+          f"(Synapse{' + its PostgreSQL backends' if args.homeserver_db == 'postgres' else ''}, "
+          "same span)")
     print("memory    bot peak RSS                        "
           + (f"{peak_rss:6.0f} MiB" if peak_rss is not None else "   n/a"))
 

@@ -142,6 +142,11 @@ class EmbeddedSynapse:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def pid(self) -> int | None:
+        """Process id of the running Synapse, None when stopped."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def config_path(self) -> Path:
         return self.workdir / "homeserver.yaml"
 
