@@ -160,10 +160,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def homeserver_cpu_seconds(pid: int, postgres_name: str | None) -> float:
+def homeserver_cpu_seconds(pid: int, postgres_name: str | None) -> tuple[float, float]:
     """CPU seconds used so far by Synapse (``pid``) and, on PostgreSQL, by the server's
     backends connected to its database ``postgres_name`` (found by their process title)."""
-    total = _cpu_seconds(pid)
+    total = 0.0
     if postgres_name:
         for proc in Path("/proc").iterdir():
             try:
@@ -171,7 +171,7 @@ def homeserver_cpu_seconds(pid: int, postgres_name: str | None) -> float:
                     total += _cpu_seconds(int(proc.name))
             except OSError:
                 continue
-    return total
+    return _cpu_seconds(pid), total
 
 
 def is_reply_to(event_id: str):

@@ -64,16 +64,6 @@ _RATE_LIMITS = {
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
-def postgres_reachable(admin: str = POSTGRES_ADMIN) -> bool:
-    """True when a PostgreSQL server answers at ``admin`` (libpq conninfo) within 3 s."""
-    try:
-        with psycopg.connect(admin, connect_timeout=3, autocommit=True) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.Error:
-        return False
-    return True
-
-
 def _pg_admin(admin: str, statement: sql.Composable) -> None:
     with psycopg.connect(admin, connect_timeout=10, autocommit=True) as conn:
         conn.execute(statement)
@@ -355,4 +345,4 @@ class EmbeddedSynapse:
         return data["user_id"]
 
 
-__all__ = ["POSTGRES_ADMIN", "EmbeddedSynapse", "HomeserverError", "postgres_reachable"]
+__all__ = ["POSTGRES_ADMIN", "EmbeddedSynapse", "HomeserverError"]
