@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/bot_load.py [-k 50] [--delay 2.0] [--singles 3] [--timeout 600]
                                        [--set llm.max_concurrency=8 ...] [--bot-log FILE]
+                                       [--homeserver-db {sqlite,postgres}]
 
-Everything runs on loopback: an embedded Synapse, the Plume bot as its own process
+Everything runs on loopback: an embedded Synapse (on PostgreSQL when ``--homeserver-db``
+says so, on SQLite otherwise), the Plume bot as its own process
 (``plume run``, default configuration apart from the homeserver, the database file and the LLM
 address), K scripted agents in encrypted DMs with it, and the LLM imitated at the HTTP level
 (tests/fake_llm.py) answering every call after a fixed ``--delay`` seconds.
@@ -17,6 +19,8 @@ draft that replies to it, so the agents' own work is not counted):
 - the bot's overhead per draft: latency minus the time the fake LLM spent on that question's
   call, split into before the call (redaction, queueing) and after it (storing, sending);
 - the bot's peak RSS (``VmHWM`` of its process);
+- CPU time per question of the bot and of the homeserver (Synapse, plus its PostgreSQL
+  backends), from the burst to the last draft: the figures least sensitive to the machine's load;
 - the stages of the burst from the bot's log: when the first and the last question were
   redacted, their LLM calls answered and their drafts stored, after the first paste (the first
   redaction, minus a few milliseconds, is when the homeserver handed the pastes to the bot).
@@ -52,7 +56,8 @@ from handlers.messages.agents import DRAFT_BUTTONS  # noqa: E402
 from harness import agent as agent_module  # noqa: E402
 from harness.agent import AgentClient  # noqa: E402
 from harness.homeserver import EmbeddedSynapse  # noqa: E402
-from load_support import BotProcess, Outcome, Persona, TimedLLM, paste, persona  # noqa: E402
+from load_support import (BotProcess, Outcome, Persona, TimedLLM, homeserver_cpu_seconds,  # noqa: E402
+                          paste, persona)
 
 MAX_AGENTS = 500
 AGENT_SYNC_TIMEOUT_MS = 30_000  # long-poll like Element/Tchap: 50 agents polling each second
@@ -167,7 +172,7 @@ async def run(args: argparse.Namespace) -> int:
     people = [persona(i) for i in range(args.k)]
     with tempfile.TemporaryDirectory(prefix="plume-load-") as tmp:
         workdir = Path(tmp)
-        hs = EmbeddedSynapse(workdir / "synapse")
+        hs = EmbeddedSynapse(workdir / "synapse", database=args.homeserver_db)
         llm = TimedLLM(args.delay).start_in_thread()
         plume = None
         agents: list[AgentClient] = []
@@ -200,7 +205,8 @@ async def run(args: argparse.Namespace) -> int:
             agents = list(await asyncio.gather(*(new_agent(i) for i in range(args.k))))
             rooms = await open_dms(agents, bot_id)
             await plume.settle()
-            print(f"setup     {args.k} agents in encrypted DMs with the bot; LLM delay {args.delay:g} s; "
+            print(f"setup     {args.k} agents in encrypted DMs with the bot; Synapse on {args.homeserver_db}; "
+                  f"LLM delay {args.delay:g} s; "
                   f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU")
 
             # One untimed question first: the bot's first LLM call pays one-time imports.
@@ -219,17 +225,19 @@ async def run(args: argparse.Namespace) -> int:
 
             await asyncio.sleep(1)
             llm.reset_peak()
+            hs_cpu = homeserver_cpu_seconds(hs.pid, hs.postgres_name)
             since, cpu = time.time(), plume.cpu_seconds()
             outcomes = await asyncio.gather(*(paste(a, r, p, timeout=args.timeout)
                                               for a, r, p in zip(agents, rooms, people)))
             cpu = plume.cpu_seconds() - cpu
+            hs_cpu = [b - a for a, b in zip(hs_cpu, homeserver_cpu_seconds(hs.pid, hs.postgres_name))]
             no_buttons, last_button = await wait_buttons(agents, rooms, outcomes, min(args.timeout, 120))
             await asyncio.sleep(args.settle)
             problems = check(outcomes, people, llm, since, extra_notices(agents, rooms), no_buttons)
             peak_rss = plume.peak_rss_mib()
 
             done = [o for o in outcomes if o.draft_ts is not None]
-            report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button)
+            report(args, t_single, single_overhead, done, llm, since, peak_rss, cpu, last_button, hs_cpu)
             if done:
                 stages(plume, since, min(o.question_ts for o in done) / 1000)
             for problem in problems:
@@ -254,7 +262,8 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def report(args, t_single: float, single_overhead: float, done: list[Outcome], llm: TimedLLM,
-           since: float, peak_rss: float | None, cpu: float, last_button: int | None) -> None:
+           since: float, peak_rss: float | None, cpu: float, last_button: int | None,
+           hs_cpu: list[float]) -> None:
     if not done:
         print("no draft arrived")
         return
@@ -284,6 +293,9 @@ def report(args, t_single: float, single_overhead: float, done: list[Outcome], l
           f"p95 {pct(after, .95) * 1000:6.0f} ms")
     print(f"cpu       bot CPU time per question           {cpu / len(done) * 1000:6.0f} ms   "
           f"(until the last draft; load average {os.getloadavg()[0]:.1f})")
+    synapse, backends = (seconds / len(done) * 1000 for seconds in hs_cpu)
+    print(f"          homeserver CPU per question         {synapse + backends:6.0f} ms   "
+          f"(Synapse {synapse:.0f} ms + its PostgreSQL backends {backends:.0f} ms, same span)")
     print("memory    bot peak RSS                        "
           + (f"{peak_rss:6.0f} MiB" if peak_rss is not None else "   n/a"))
 
@@ -312,6 +324,8 @@ def main() -> int:
     parser.add_argument("--bot-log", type=Path, help="copy the bot's log to this file")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.FIELD=VALUE",
                         help="configuration override, repeatable")
+    parser.add_argument("--homeserver-db", choices=["sqlite", "postgres"], default="sqlite",
+                        help="Synapse's database (default sqlite; postgres measured no better here)")
     args = parser.parse_args()
     if not 1 <= args.k <= MAX_AGENTS:
         parser.error(f"-k must be between 1 and {MAX_AGENTS}")

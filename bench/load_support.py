@@ -116,8 +116,7 @@ class BotProcess:
         return int(found.group(1)) / 1024 if found else None
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+        return _cpu_seconds(self.proc.pid)
 
     async def settle(self, idle_share: float = 0.05, timeout: float = 60.0) -> None:
         """Wait until the bot uses less than ``idle_share`` of a CPU over one second (it has
@@ -154,6 +153,25 @@ class BotProcess:
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def homeserver_cpu_seconds(pid: int, postgres_name: str | None) -> tuple[float, float]:
+    """CPU seconds used so far by Synapse (``pid``) and, on PostgreSQL, by the server's
+    backends connected to its database ``postgres_name`` (found by their process title)."""
+    total = 0.0
+    if postgres_name:
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and f" {postgres_name} ".encode() in (proc / "cmdline").read_bytes():
+                    total += _cpu_seconds(int(proc.name))
+            except OSError:
+                continue
+    return _cpu_seconds(pid), total
 
 
 def is_reply_to(event_id: str):

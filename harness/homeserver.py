@@ -1,7 +1,8 @@
 """A real Synapse homeserver on loopback, for ``plume demo`` and the test-suite.
 
-``EmbeddedSynapse`` writes a minimal configuration (SQLite, one plain-HTTP client listener on
-127.0.0.1, no federation, rate limits lifted, shared-secret registration) into a work directory,
+``EmbeddedSynapse`` writes a minimal configuration (SQLite, or PostgreSQL on request; one
+plain-HTTP client listener on 127.0.0.1, no federation, rate limits lifted, shared-secret
+registration) into a work directory,
 runs ``python -m synapse.app.homeserver`` as a child process and registers users through the
 shared-secret admin API (https://element-hq.github.io/synapse/latest/admin_api/register_api.html).
 
@@ -9,7 +10,8 @@ shared-secret admin API (https://element-hq.github.io/synapse/latest/admin_api/r
         user_id = await hs.register("agent", "secret")
         ... hs.url ...
 
-Needs the ``matrix-synapse`` package (extra ``demo`` or ``dev``).
+Needs the ``matrix-synapse`` package (extra ``demo`` or ``dev``); ``database="postgres"`` also
+needs ``psycopg2`` (same extras) and a PostgreSQL server (see ``POSTGRES_ADMIN``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,10 @@ import time
 from pathlib import Path
 
 import aiohttp
+import psycopg
 import yaml
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +58,15 @@ _RATE_LIMITS = {
     "rc_user_directory": _UNLIMITED,
     "rc_profile": _UNLIMITED,
 }
+
+
+# Where ``database="postgres"`` creates its database: libpq conninfo of a maintenance database.
+POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+
+
+def _pg_admin(admin: str, statement: sql.Composable) -> None:
+    with psycopg.connect(admin, connect_timeout=10, autocommit=True) as conn:
+        conn.execute(statement)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
@@ -83,10 +97,26 @@ class EmbeddedSynapse:
         server_name: the Matrix server name (user ids are ``@localpart:server_name``).
         port: client listener port; a free one is picked when None.
         start_timeout: seconds to wait for the client API to answer before giving up.
+        database: ``"sqlite"`` (``workdir/homeserver.db``, one connection: Synapse's setting for
+            SQLite) or ``"postgres"``: a fresh database named ``plume_synapse_<random>`` on the
+            server at ``postgres_admin`` (created UTF8 with C collation, as Synapse requires),
+            created by ``start()`` and dropped by ``stop()``.
+        postgres_admin: libpq conninfo of that server's maintenance database; Synapse connects
+            with the same host, port and user.
+
+    Raises:
+        ValueError: ``database`` is neither ``"sqlite"`` nor ``"postgres"``.
     """
 
     def __init__(self, workdir: Path, server_name: str = "plume.localhost", port: int | None = None,
-                 start_timeout: float = 90.0) -> None:
+                 start_timeout: float = 90.0, database: str = "sqlite",
+                 postgres_admin: str = POSTGRES_ADMIN) -> None:
+        if database not in ("sqlite", "postgres"):
+            raise ValueError(f"database must be 'sqlite' or 'postgres', not {database!r}")
+        self.database = database
+        self.postgres_admin = postgres_admin
+        self.postgres_name = f"plume_synapse_{secrets.token_hex(6)}" if database == "postgres" else None
+        self._postgres_created = False
         self.workdir = Path(workdir)
         self.server_name = server_name
         self.port = port or _free_port()
@@ -100,6 +130,11 @@ class EmbeddedSynapse:
     def url(self) -> str:
         """Base URL of the client-server API, e.g. ``http://127.0.0.1:38211``."""
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running Synapse, None when stopped."""
+        return self._process.pid if self._process is not None else None
 
     @property
     def config_path(self) -> Path:
@@ -139,7 +174,7 @@ class EmbeddedSynapse:
             "signing_key_path": str(key_path),
             "log_config": str(wd / "log.config"),
             "media_store_path": str(wd / "media_store"),
-            "database": {"name": "sqlite3", "args": {"database": str(wd / "homeserver.db")}},
+            "database": self._database_config(),
             "listeners": [{
                 "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
                 "tls": False, "x_forwarded": False,
@@ -164,6 +199,30 @@ class EmbeddedSynapse:
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
         return self.config_path
 
+    def _database_config(self) -> dict:
+        """The ``database`` section (https://element-hq.github.io/synapse/latest/postgres.html):
+        psycopg2 gets the admin conninfo's host, port and user, the pool size of Synapse's
+        example configuration (5 to 10 connections)."""
+        if self.database == "sqlite":
+            return {"name": "sqlite3", "args": {"database": str(self.workdir / "homeserver.db")}}
+        params = conninfo_to_dict(self.postgres_admin)
+        args = {k: params[k] for k in ("host", "port", "user", "password") if k in params}
+        return {"name": "psycopg2", "args": {**args, "dbname": self.postgres_name,
+                                             "cp_min": 5, "cp_max": 10}}
+
+    def _create_postgres(self) -> None:
+        if self.database == "postgres" and not self._postgres_created:
+            _pg_admin(self.postgres_admin, sql.SQL(
+                "CREATE DATABASE {} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            ).format(sql.Identifier(self.postgres_name)))
+            self._postgres_created = True
+
+    def _drop_postgres(self) -> None:
+        if self._postgres_created:
+            _pg_admin(self.postgres_admin, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                      .format(sql.Identifier(self.postgres_name)))
+            self._postgres_created = False
+
     # -- life cycle ----------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -172,12 +231,17 @@ class EmbeddedSynapse:
 
         Raises:
             HomeserverError: the process exited or did not answer within ``start_timeout``
-                seconds; the message carries the tail of the log.
+                seconds (the message carries the tail of the log), or the PostgreSQL database
+                could not be created.
         """
         if self._process is not None:
             raise HomeserverError("homeserver already started")
         began = time.monotonic()
         self.write_config()
+        try:
+            await asyncio.to_thread(self._create_postgres)
+        except psycopg.Error as exc:
+            raise HomeserverError(f"cannot create the homeserver's PostgreSQL database: {exc}") from exc
         out = (self.workdir / "homeserver.stdout").open("ab")
         try:
             self._process = await asyncio.create_subprocess_exec(
@@ -215,9 +279,11 @@ class EmbeddedSynapse:
                                       f"{self.start_timeout:.0f} s\n" + self.log_tail())
             await asyncio.sleep(0.1)
 
-    async def stop(self, grace: float = 10.0) -> None:
+    async def stop(self, grace: float = 10.0, keep_database: bool = False) -> None:
         """Stop Synapse (SIGTERM, then SIGKILL after ``grace`` seconds) and close the HTTP
-        session. Safe to call twice. The work directory is left in place."""
+        session. Safe to call twice. The work directory is left in place; the PostgreSQL
+        database is dropped unless ``keep_database`` (a restart that keeps the server's state;
+        the SQLite file always stays)."""
         proc, self._process = self._process, None
         if proc is not None and proc.returncode is None:
             try:
@@ -231,6 +297,8 @@ class EmbeddedSynapse:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        if not keep_database:
+            await asyncio.to_thread(self._drop_postgres)
 
     async def __aenter__(self) -> EmbeddedSynapse:
         await self.start()
@@ -277,4 +345,4 @@ class EmbeddedSynapse:
         return data["user_id"]
 
 
-__all__ = ["EmbeddedSynapse", "HomeserverError"]
+__all__ = ["POSTGRES_ADMIN", "EmbeddedSynapse", "HomeserverError"]

@@ -6,10 +6,12 @@ import hashlib
 from urllib.parse import quote
 
 import aiohttp
+import psycopg
 import pytest
 
 from harness.agent import AgentClient, RecordedEvent
-from harness.homeserver import EmbeddedSynapse, HomeserverError
+from harness.homeserver import POSTGRES_ADMIN, EmbeddedSynapse, HomeserverError
+from tests.fixtures.db import require_postgres
 
 pytestmark = pytest.mark.synapse
 
@@ -55,6 +57,33 @@ async def test_bad_config_fails_with_log_tail(tmp_path) -> None:
         await hs.start()
     assert hs.url  # stop() already ran; a second one is harmless
     await hs.stop()
+
+
+def pg_database_exists(name: str) -> bool:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+
+
+@pytest.mark.postgres
+async def test_postgres_database_lives_as_long_as_the_homeserver(tmp_path) -> None:
+    require_postgres()
+    hs = EmbeddedSynapse(tmp_path / "hs", database="postgres")
+    await hs.start()
+    try:
+        assert pg_database_exists(hs.postgres_name)
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as conn:
+            collate, encoding = conn.execute(
+                "SELECT datcollate, pg_encoding_to_char(encoding) FROM pg_database WHERE datname = %s",
+                (hs.postgres_name,)).fetchone()
+        assert (collate, encoding) == ("C", "UTF8")
+        await hs.register("pg-alice", "pw")
+        await hs.stop(keep_database=True)  # a restart keeps the users
+        await hs.start()
+        with pytest.raises(HomeserverError, match="M_USER_IN_USE"):
+            await hs.register("pg-alice", "pw")
+    finally:
+        await hs.stop()
+    assert not pg_database_exists(hs.postgres_name)
 
 
 async def test_encrypted_text_both_ways(agent_factory) -> None:
