@@ -299,8 +299,9 @@ class KnowledgeBase:
         self._meta, self._links, self._information = meta, links, information
         self._question_answer = {row.n: float(row.type.startswith("Fiche Question-réponse")) for row in rows}
         headings: dict[int, set[str]] = {}
-        for fiche_n, heading in conn.execute(text("SELECT fiche_n, heading FROM kb_passages")):
-            headings.setdefault(fiche_n, set()).update(stems(heading))
+        if self._ranker.uses("headings_cover"):  # every passage read and stemmed: only when weighed
+            for fiche_n, heading in conn.execute(text("SELECT fiche_n, heading FROM kb_passages")):
+                headings.setdefault(fiche_n, set()).update(stems(heading))
         self._headings = {n: frozenset(found) for n, found in headings.items()}
         self._short = {row.n: (frozenset(stems(row.title)), frozenset(stems(row.description))) for row in rows}
         self._by_title: dict[str, list[int]] = {}
@@ -314,7 +315,8 @@ class KnowledgeBase:
         self._title_mass = {n: sum(self._idf[s] for s in title) or 1.0 for n, (title, _) in self._short.items()}
         self._semantic = (SemanticIndex({r.n: f"{r.title} {r.description} {r.theme}" for r in rows}, self.embed)
                           if self.embed is not None else None)
-        self._titles = SemanticIndex({r.n: r.title for r in rows}, self.embed) if self.embed is not None else None
+        self._titles = (SemanticIndex({r.n: r.title for r in rows}, self.embed)  # a second matrix: only when weighed
+                        if self.embed is not None and self._ranker.uses("title_semantic") else None)
         lists = {k: json.loads(v) for k, v in conn.execute(
             text("SELECT key, value FROM kb_meta WHERE key IN ('vocabulary', 'rare')")).all()}
         self._speller = Speller(lists.get("vocabulary", []), lists.get("rare", []),

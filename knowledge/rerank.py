@@ -4,6 +4,8 @@
     features(...) -> numpy.ndarray (candidates × len(FEATURES), float64, every value ≥ 0)
     Ranker(weights)   ``weights``: {feature name: weight ≥ 0}; a missing feature weighs 0
         .score(matrix) -> numpy.ndarray   one score per row: the dot product (≥ 0)
+        .uses(name) -> bool               whether the feature weighs anything (the search skips
+                                          the costly ones it does not use)
     Ranker.load(name="rerank.json")       the weights committed under knowledge/data/ (today main's
         hand-set ones; training/rerank/train.py learns others: listwise logistic regression with
         non-negative weights, so a score stays ≥ 0 and "scores this close to the best" keeps its
@@ -54,6 +56,9 @@ class Ranker:
 
     def score(self, matrix: np.ndarray) -> np.ndarray:
         return matrix @ self.weights
+
+    def uses(self, name: str) -> bool:
+        return bool(self.weights[FEATURES.index(name)] > 0)
 
     @classmethod
     def load(cls, name: str = "rerank.json") -> "Ranker":

@@ -290,8 +290,8 @@ class Store(RevisionStore):
         """Audit that the bot left ``room_id`` (``room.left``; ``actor`` made it leave) with the
         number of its questions still without a decision, and return that number."""
         with self.db.session(immediate=True) as s:
-            undecided = len(s.exec(select(Question.id).where(
-                Question.room_id == room_id, col(Question.status).in_(OPEN_STATUSES))).all())
+            undecided = s.exec(select(func.count(Question.id)).where(
+                Question.room_id == room_id, col(Question.status).in_(OPEN_STATUSES))).one()
             self.audit.append("room.left", actor=actor, session=s, payload={
                 "reason": reason, "room_id": room_id, "undecided": undecided})
         return undecided

@@ -76,3 +76,14 @@ def test_training_finds_the_signal():
     weights = train.fit(data[:40], steps=400)
     assert (weights >= 0).all() and weights[good] == weights.max() and weights[bad] == 0.0
     assert train.recall(data[40:], weights)[1] >= 0.9  # held-out questions: recall@3
+
+
+def test_costly_features_only_when_weighed(kb, db):
+    """Title vectors and section headings are built at load only for a ranker that weighs them;
+    the default one does not, and its ranking needs none of them."""
+    question = "combien de jours de congés payés par an"
+    columns = [FEATURES.index(name) for name in ("title_semantic", "headings_cover")]
+    assert not kb.candidates(question)[1][:, columns].any()
+    every = KnowledgeBase(db.engine, toy_embed, ranker=Ranker(dict.fromkeys(FEATURES, 1.0)))
+    matrix = every.candidates(question)[1]
+    assert all(matrix[:, j].any() for j in columns)

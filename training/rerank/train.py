@@ -114,7 +114,7 @@ def main() -> int:
     questions = [q for path in paths for q in load(path)]
     embed = load_embedder()
     database = Database(args.db or f"sqlite:///{tempfile.mkdtemp(prefix='plume-rerank-')}/kb.db")
-    kb = KnowledgeBase(database.engine, embed)
+    kb = KnowledgeBase(database.engine, embed, ranker=Ranker(dict.fromkeys(FEATURES, 1.0)))  # every feature computed
     if not args.no_import:
         kb.replace(read_fiches(args.fiches))
     kb.search("allocation", 1)  # loads the metadata
